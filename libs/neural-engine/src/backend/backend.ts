@@ -1,0 +1,59 @@
+import type { FloatArray, Shape, Tensor } from '../tensor.js';
+
+/** Options of Backend.matmul: which operand is transposed. Both at once is not a form backprop needs. */
+export interface MatmulOptions {
+  transposeA?: boolean;
+  transposeB?: boolean;
+}
+
+/**
+ * The one interface between the engine and memory + math. Layers, losses, metrics and optimizers create tensors and
+ * run heavy math only through it, so a later backend (WebAssembly SIMD over one shared memory, a worker pool) slots in
+ * without touching them. Element-wise callbacks (`map`, `map2`) are for the long tail of ops; the hot ones have
+ * dedicated methods a faster backend can replace.
+ */
+export interface Backend {
+  readonly name: string;
+  /** Storage type of every tensor this backend creates. */
+  readonly dtype: 'float32' | 'float64';
+
+  /** A new tensor filled with zeros. */
+  zeros(shape: Shape): Tensor;
+  /** A new tensor holding `values` (copied; length must match the shape). */
+  fromValues(shape: Shape, values: ArrayLike<number>): Tensor;
+  /** A copy of `t`. */
+  clone(t: Tensor): Tensor;
+  /** The same storage seen with another shape of the same size (no copy). */
+  reshape(t: Tensor, shape: Shape): Tensor;
+  /** Hands storage back to the backend; `t` must not be used afterwards. A no-op for garbage-collected backends. */
+  release(t: Tensor): void;
+
+  /** out = op(a)·op(b) for rank-2 tensors. */
+  matmul(a: Tensor, b: Tensor, options?: MatmulOptions, out?: Tensor): Tensor;
+  /** out = x + v, v broadcast along the last axis (bias add). `out` may be `x`. */
+  addRowVector(x: Tensor, v: Tensor, out?: Tensor): Tensor;
+  /** Sum over every axis but the last: [..., n] → [n] (bias gradients). */
+  sumRows(x: Tensor, out?: Tensor): Tensor;
+
+  /** out[i] = f(x[i], i). `out` may be `x`. */
+  map(x: Tensor, f: (v: number, i: number) => number, out?: Tensor): Tensor;
+  /** out[i] = f(a[i], b[i], i) for tensors of equal size. `out` may be `a` or `b`. */
+  map2(a: Tensor, b: Tensor, f: (a: number, b: number, i: number) => number, out?: Tensor): Tensor;
+  /** target += x (gradient accumulation). */
+  addInPlace(target: Tensor, x: Tensor): void;
+  /** target += alpha · x. */
+  axpyInPlace(target: Tensor, alpha: number, x: Tensor): void;
+  /** out = x · s. */
+  scale(x: Tensor, s: number, out?: Tensor): Tensor;
+  /** Sets every element to `value`. */
+  fill(t: Tensor, value: number): void;
+  /** Σ x[i], accumulated in float64. */
+  sum(x: Tensor): number;
+  /** Σ x[i]², accumulated in float64 (norms for clipping and diagnostics). */
+  sumSquares(x: Tensor): number;
+}
+
+/** A plain view of a tensor's storage for code that iterates itself (optimizer updates, losses, metrics). */
+export function values(t: Tensor): FloatArray {
+  return t.data;
+}
