@@ -55,7 +55,7 @@ export abstract class Layer {
   readonly variables: Variable[] = [];
   /** Regularizes the layer's output; its penalty is added to the loss (Keras activity_regularizer). */
   activityRegularizer: Regularizer | null = null;
-  /** Activity-regularization penalty of the last training forward pass. */
+  /** Activity-regularization penalty of the last forward pass. */
   activityPenalty = 0;
 
   protected backend!: Backend;
@@ -114,9 +114,10 @@ export abstract class Layer {
   /** Forward plus the activity regularizer's penalty; what models call. */
   call(x: Tensor, training: boolean): Tensor {
     const y = this.forward(x, training);
-    if (this.activityRegularizer && training) {
+    if (this.activityRegularizer) {
+      // Keras adds the penalty in inference too, so evaluate reports the same loss terms as fit.
       this.activityPenalty = this.activityRegularizer.penalty(y, this.backend);
-      this.lastOutput = y;
+      this.lastOutput = training ? y : null;
     }
     return y;
   }

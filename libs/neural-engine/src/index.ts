@@ -1,0 +1,27 @@
+/**
+ * Kiln's neural engine: Keras-style layers, activations, losses, optimizers, metrics and training in pure TypeScript.
+ * Everything a model is made of can be written as JSON (the schemas below) or built in code.
+ */
+export * from './tensor.js';
+export * from './errors.js';
+export { Rng } from './rng.js';
+export { normalizeIdentifier, Registry } from './identifiers.js';
+export type { Backend, MatmulOptions } from './backend/backend.js';
+export { JsBackend } from './backend/js-backend.js';
+export * from './activations/index.js';
+export * from './initializers/index.js';
+export * from './regularizers/index.js';
+export * from './constraints/index.js';
+export * from './layers/index.js';
+export * from './losses/index.js';
+export * from './metrics/index.js';
+export * from './optimizers/index.js';
+export * from './callbacks/index.js';
+export { Sequential, type FitOptions, type SequentialOptions } from './model/sequential.js';
+export * from './model/definition.js';
+export type { TensorInput, NestedArray } from './model/data.js';
+export type { ModelSummary, LayerSummary } from './model/summary.js';
+export type { SavedWeights, WeightSpec } from './model/serialization.js';
+export type { ProgressEvent } from './training/fit.js';
+export type { LayerDiagnostics } from './training/diagnostics.js';
+export type { CompileArgs } from './training/compiled.js';

@@ -1,0 +1,44 @@
+import type { Backend } from '../backend/backend.js';
+import type { Layer } from '../layers/layer.js';
+import type { Variable } from '../layers/variable.js';
+import type { Shape, Tensor } from '../tensor.js';
+
+/**
+ * What the training loop needs of a model: a forward and a backward pass over its layers. Sequential implements it by
+ * chaining layers; functional graphs implement it by walking their DAG.
+ */
+export interface Network {
+  readonly layers: readonly Layer[];
+  /** Per-sample input and output shapes. */
+  readonly inputShape: Shape;
+  readonly outputShape: Shape;
+  /** y = model(x). With `training`, layers keep what backward needs. */
+  forward(x: Tensor, training: boolean): Tensor;
+  /** Propagates dL/dy back through every layer, accumulating weight gradients. */
+  backward(dy: Tensor): void;
+}
+
+/** Trainable variables of all layers, in layer order. */
+export function trainableVariables(network: Network): Variable[] {
+  return network.layers.flatMap((l) => l.trainableVariables);
+}
+
+/** Every variable (trainable or not), in layer order: the weights that are saved. */
+export function allVariables(network: Network): Variable[] {
+  return network.layers.flatMap((l) => l.variables);
+}
+
+/**
+ * Regularization terms of the loss: weight regularizers of trainable variables plus the activity penalties of the
+ * last forward pass (Keras adds both to the reported loss).
+ */
+export function regularizationLoss(network: Network, backend: Backend): number {
+  let total = 0;
+  for (const layer of network.layers) {
+    if (layer.activityRegularizer) total += layer.activityPenalty;
+    for (const v of layer.trainableVariables) {
+      if (v.regularizer) total += v.regularizer.penalty(v.value, backend);
+    }
+  }
+  return total;
+}
