@@ -1,0 +1,35 @@
+import type { Backend } from '../backend/backend.js';
+import type { Tensor } from '../tensor.js';
+import type { Activation, ActivationConfig } from './activation.js';
+import { activationConfig } from './definition.js';
+
+/** A scalar function and its derivative, given both x and y = f(x) so each can use the cheaper one. */
+export interface ScalarActivation {
+  f(x: number): number;
+  df(x: number, y: number): number;
+}
+
+/** An activation applied to every element independently: y[i] = f(x[i]), dx[i] = dy[i]·f'(x[i]). */
+export class ElementwiseActivation implements Activation {
+  constructor(
+    readonly name: string,
+    private readonly fn: ScalarActivation,
+    private readonly args: Record<string, unknown> = {},
+    private readonly defaults: Record<string, unknown> = {},
+  ) {}
+
+  apply(x: Tensor, backend: Backend): Tensor {
+    const f = this.fn.f;
+    return backend.map(x, (v) => f(v));
+  }
+
+  gradient(x: Tensor, y: Tensor, dy: Tensor, backend: Backend): Tensor {
+    const df = this.fn.df;
+    const yd = y.data;
+    return backend.map2(x, dy, (v, g, i) => g * df(v, yd[i]!));
+  }
+
+  getConfig(): ActivationConfig {
+    return activationConfig(this.name, this.args, this.defaults);
+  }
+}
