@@ -1,0 +1,14 @@
+/** Keras 3 metrics: stateful accumulators over batches, built from configs with getMetric. */
+export type { Metric, MetricConfig } from './metric.js';
+export type { VectorMetric } from './vector-metric.js';
+export { isVectorMetric } from './vector-metric.js';
+export { getMetric, metricRegistry, metricSchema } from './registry.js';
+export { Accuracy, BinaryAccuracy } from './accuracy.js';
+export { CategoricalAccuracy, SparseCategoricalAccuracy } from './categorical-accuracy.js';
+export { SparseTopKCategoricalAccuracy, TopKCategoricalAccuracy } from './top-k-accuracy.js';
+export { BinaryCrossentropy, CategoricalCrossentropy, KLDivergence, Poisson, SparseCategoricalCrossentropy } from './probabilistic.js';
+export {
+  CosineSimilarity, LogCoshError, MeanAbsoluteError, MeanAbsolutePercentageError, MeanSquaredError,
+  MeanSquaredLogarithmicError, RootMeanSquaredError,
+} from './regression.js';
+export { CategoricalHinge, Hinge, SquaredHinge } from './hinge.js';
