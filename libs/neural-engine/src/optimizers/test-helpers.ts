@@ -1,0 +1,33 @@
+import { expect } from 'vitest';
+import type { Backend } from '../backend/backend.js';
+import { JsBackend } from '../backend/js-backend.js';
+import { Variable } from '../layers/variable.js';
+import type { Shape } from '../tensor.js';
+import type { Optimizer } from './optimizer.js';
+
+/*
+ * Helpers for the optimizer tests (imported by *.test.ts only): variables on a float32 backend, a step with given
+ * gradients, and a relative comparison sized for float32 storage.
+ */
+
+/** The float32 backend the optimizer tests run on (training storage). */
+export const backend32 = new JsBackend('float32');
+
+/** A variable holding `values` (rank 1 unless `shape` is given). */
+export function variable(values: readonly number[], shape: Shape = [values.length], backend: Backend = backend32, name = 'dense/kernel'): Variable {
+  return new Variable(name, backend.fromValues(shape, values), backend);
+}
+
+/** Sets each variable's grad to the given values and applies one optimizer step. */
+export function step(optimizer: Optimizer, variables: readonly Variable[], grads: ReadonlyArray<readonly number[]>, backend: Backend = backend32): void {
+  variables.forEach((v, i) => v.grad.data.set(grads[i]!));
+  optimizer.applyGradients(variables, backend);
+}
+
+/** Expects |actual - expected| <= rel · max(|expected|, floor) element-wise. */
+export function expectClose(actual: ArrayLike<number>, expected: readonly number[], rel = 1e-6, floor = 1e-3): void {
+  expect(actual.length).toBe(expected.length);
+  const errors = expected.map((e, i) => Math.abs(actual[i]! - e) / Math.max(Math.abs(e), floor));
+  const worst = Math.max(...errors);
+  if (!(worst <= rel)) expect.fail(`relative error ${worst} > ${rel}: got [${Array.from(actual).join(', ')}], expected [${expected.join(', ')}]`);
+}
