@@ -75,7 +75,8 @@ export class EarlyStopping extends Callback {
 
   private isImprovement(value: number, reference: number | null): boolean {
     if (reference === null) return true;
-    return this.mode === 'min' ? value - this.config.minDelta < reference : value + this.config.minDelta > reference;
+    // An improvement must beat the reference by more than minDelta.
+    return this.mode === 'min' ? value + this.config.minDelta < reference : value - this.config.minDelta > reference;
   }
 
   override getConfig(): CallbackConfig {

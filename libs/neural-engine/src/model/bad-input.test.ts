@@ -84,10 +84,10 @@ describe('bad training data is rejected before training', () => {
   });
 
   it('wrong shapes and ragged rows', async () => {
-    await expect(model.fit([[1, 2], [3, 4]], [0, 1])).rejects.toThrow(/x has per-sample shape \(2\); the model expects \(3\)/);
+    await expect(model.fit([[1, 2], [3, 4]], [0, 1])).rejects.toThrow(/x has per-sample shape \(2,\); the model expects \(3,\)/);
     await expect(model.fit([[1, 2, 3], [4, 5]], [0, 1])).rejects.toThrow(/x\[1\] has 2 elements; expected 3/);
     await expect(model.fit([[1, 2, 3]], [0, 1])).rejects.toThrow(/y has 2 samples but x has 1/);
-    await expect(model.fit([[1, 2, 3]], [[0, 1, 0]])).rejects.toThrow(/y has per-sample shape \(3\); the model outputs \(2\)/);
+    await expect(model.fit([[1, 2, 3]], [[0, 1, 0]])).rejects.toThrow(/y has per-sample shape \(3,\); the model outputs \(2,\)/);
   });
 
   it('nothing was trained by the rejected calls', () => {

@@ -124,10 +124,18 @@ describe('fit', () => {
     const model = new Sequential([{ type: 'Dense', units: 1, inputShape: [4] }], { seed: 1 });
     model.compile({ optimizer: { type: 'SGD', learningRate: 1e6 }, loss: 'mse' });
     const y = iris.x.map((r) => [r[0]! * 1000]);
-    const history = await model.fit(iris.x, y, { epochs: 5, batchSize: 8, callbacks: [{ type: 'TerminateOnNaN' }] });
+    let afterLastGoodBatch: number[][] = [];
+    const history = await model.fit(iris.x, y, {
+      epochs: 5,
+      batchSize: 8,
+      callbacks: [{ type: 'TerminateOnNaN' }],
+      onProgress: (e) => e.type === 'batch' && (afterLastGoodBatch = model.getWeights().map((w) => Array.from(w))),
+    });
     expect(history.stopped?.reason).toBe('diverged');
-    expect(history.stopped?.message).toMatch(/loss became (NaN|Infinity) at epoch \d+, batch \d+/);
-    expect(model.getWeights().every((w) => Array.from(w).every(Number.isFinite))).toBe(true);
+    const { epoch, batch } = history.stopped!;
+    expect(history.stopped?.message).toMatch(new RegExp(`loss became (NaN|-?Infinity) at epoch ${epoch + 1}, batch ${batch + 1}`));
+    // The batch whose loss was not finite applied no update.
+    expect(model.getWeights().map((w) => Array.from(w))).toEqual(afterLastGoodBatch);
   });
 
   it('an AbortSignal cancels within one batch', async () => {
