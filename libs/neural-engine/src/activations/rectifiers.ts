@@ -31,7 +31,9 @@ export function reluFunction(negativeSlope: number, maxValue: number | null, thr
         const k = kept(x);
         if (k < 0 || k >= maxValue) d = 0;
       }
-      if (negativeSlope !== 0 && x < threshold) d += negativeSlope;
+      // At x = threshold this gives the left derivative (negativeSlope), a true one-sided slope; autodiff of Keras'
+      // composition would give 0 there, which is neither side's.
+      if (negativeSlope !== 0 && x <= threshold) d += negativeSlope;
       return d;
     },
   };
