@@ -12,17 +12,16 @@ export type { LossDefinition, LossOptions } from './definition.js';
 export { LossFunctionWrapper } from './loss-function-wrapper.js';
 export { lossDefinitions } from './catalogue.js';
 export { reduceRows, type ReducedRows } from './reduction.js';
-export { EPSILON as LOSS_EPSILON, axisLayout, checkSameShape, resolveAxis, rowMap, rowOfElement, type AxisLayout, type RowMap } from './layout.js';
-export { elementwiseRowValues } from './elementwise.js';
-export { binaryCrossentropyValues, sigmoid, type BinaryCrossentropyOptions } from './binary-crossentropy.js';
+export { EPSILON as LOSS_EPSILON, type AxisLayout, type RowMap } from './layout.js';
+export { binaryCrossentropyValues, type BinaryCrossentropyOptions } from './binary-crossentropy.js';
 export { binaryFocalCrossentropyValues, type BinaryFocalCrossentropyOptions } from './binary-focal-crossentropy.js';
 export { categoricalCrossentropyValues, type CategoricalCrossentropyOptions } from './categorical-crossentropy.js';
 export { categoricalFocalCrossentropyValues, type CategoricalFocalCrossentropyOptions } from './categorical-focal-crossentropy.js';
 export {
-  sparseCategoricalCrossentropyValues, sparseLayout, sparseValidRows, type SparseCategoricalCrossentropyOptions,
+  sparseCategoricalCrossentropyValues, sparseValidRows, type SparseCategoricalCrossentropyOptions,
 } from './sparse-categorical-crossentropy.js';
 export {
-  huberValues, logCosh, logCoshValues, meanAbsoluteErrorValues, meanAbsolutePercentageErrorValues,
+  huberValues, logCoshValues, meanAbsoluteErrorValues, meanAbsolutePercentageErrorValues,
   meanSquaredErrorValues, meanSquaredLogarithmicErrorValues,
 } from './regression.js';
 export { poissonValues } from './poisson.js';
@@ -38,10 +37,10 @@ for (const d of lossDefinitions) lossRegistry.register(d.identifier, d, d.aliase
 const byClassName = new Map(lossDefinitions.map((d) => [d.className, d]));
 
 /** Keras 3 reductions accepted in configs. */
-export const reductionSchema = z.enum(['sum_over_batch_size', 'sum', 'mean', 'none']);
+export const lossReductionSchema = z.enum(['sum_over_batch_size', 'sum', 'mean', 'none']);
 
 /** Arguments every loss accepts. */
-const baseArgs = { name: z.string().min(1).optional(), reduction: reductionSchema.optional() };
+const baseArgs = { name: z.string().min(1).optional(), reduction: lossReductionSchema.optional() };
 
 const objectSchemas = lossDefinitions.map((d) => {
   const args = Object.fromEntries(Object.entries(d.args).map(([k, s]) => [k, (s as z.ZodType).optional()]));
