@@ -12,3 +12,9 @@ export {
   MeanSquaredLogarithmicError, RootMeanSquaredError,
 } from './regression.js';
 export { CategoricalHinge, Hinge, SquaredHinge } from './hinge.js';
+export { R2Score } from './r2-score.js';
+export { AUC } from './auc.js';
+export { Precision, Recall } from './precision-recall.js';
+export { FalseNegatives, FalsePositives, TrueNegatives, TruePositives } from './confusion-counts.js';
+export { PrecisionAtRecall, RecallAtPrecision, SensitivityAtSpecificity, SpecificityAtSensitivity } from './operating-point.js';
+export { F1Score, FBetaScore } from './f-score.js';

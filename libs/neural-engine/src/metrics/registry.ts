@@ -6,13 +6,25 @@ import { Accuracy, BinaryAccuracy, accuracySchema, binaryAccuracySchema } from '
 import {
   CategoricalAccuracy, SparseCategoricalAccuracy, categoricalAccuracySchema, sparseCategoricalAccuracySchema,
 } from './categorical-accuracy.js';
+import { AUC, aucSchema } from './auc.js';
+import {
+  FalseNegatives, FalsePositives, TrueNegatives, TruePositives, falseNegativesSchema, falsePositivesSchema,
+  trueNegativesSchema, truePositivesSchema,
+} from './confusion-counts.js';
+import { F1Score, FBetaScore, f1ScoreSchema, fBetaScoreSchema } from './f-score.js';
 import { CategoricalHinge, Hinge, SquaredHinge } from './hinge.js';
+import {
+  PrecisionAtRecall, RecallAtPrecision, SensitivityAtSpecificity, SpecificityAtSensitivity, precisionAtRecallSchema,
+  recallAtPrecisionSchema, sensitivityAtSpecificitySchema, specificityAtSensitivitySchema,
+} from './operating-point.js';
+import { Precision, Recall, precisionSchema, recallSchema } from './precision-recall.js';
 import type { Metric, MetricConfig } from './metric.js';
 import {
   BinaryCrossentropy, CategoricalCrossentropy, KLDivergence, Poisson, SparseCategoricalCrossentropy,
   binaryCrossentropyMetricSchema, categoricalCrossentropyMetricSchema, klDivergenceMetricSchema, poissonMetricSchema,
   sparseCategoricalCrossentropyMetricSchema,
 } from './probabilistic.js';
+import { R2Score, r2ScoreSchema } from './r2-score.js';
 import {
   CosineSimilarity, LogCoshError, MeanAbsoluteError, MeanAbsolutePercentageError, MeanSquaredError,
   MeanSquaredLogarithmicError, RootMeanSquaredError, cosineSimilarityMetricSchema, rootMeanSquaredErrorSchema,
@@ -59,6 +71,20 @@ const metricClasses: Record<string, MetricClass> = {
   Hinge: entry(Hinge.schema, Hinge),
   SquaredHinge: entry(SquaredHinge.schema, SquaredHinge),
   CategoricalHinge: entry(CategoricalHinge.schema, CategoricalHinge),
+  R2Score: entry(r2ScoreSchema, R2Score),
+  AUC: entry(aucSchema, AUC),
+  Precision: entry(precisionSchema, Precision),
+  Recall: entry(recallSchema, Recall),
+  TruePositives: entry(truePositivesSchema, TruePositives),
+  TrueNegatives: entry(trueNegativesSchema, TrueNegatives),
+  FalsePositives: entry(falsePositivesSchema, FalsePositives),
+  FalseNegatives: entry(falseNegativesSchema, FalseNegatives),
+  PrecisionAtRecall: entry(precisionAtRecallSchema, PrecisionAtRecall, { fromString: false }),
+  RecallAtPrecision: entry(recallAtPrecisionSchema, RecallAtPrecision, { fromString: false }),
+  SensitivityAtSpecificity: entry(sensitivityAtSpecificitySchema, SensitivityAtSpecificity, { fromString: false }),
+  SpecificityAtSensitivity: entry(specificityAtSensitivitySchema, SpecificityAtSensitivity, { fromString: false }),
+  F1Score: entry(f1ScoreSchema, F1Score),
+  FBetaScore: entry(fBetaScoreSchema, FBetaScore),
 };
 
 /** Keras to_snake_case: `KLDivergence` → `kl_divergence`, `AUC` → `auc`. */
