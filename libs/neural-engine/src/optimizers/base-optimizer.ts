@@ -303,7 +303,10 @@ export abstract class BaseOptimizer implements Optimizer {
   /** Runs once per update, before the per-variable updates (Keras _backend_update_step); nothing by default. */
   protected beforeUpdates(_globalSlots: readonly Tensor[]): void {}
 
-  /** Updates `variable.value` in place from the processed gradient `grad` (Keras update_step). */
+  /**
+   * Updates `variable.value` and the slots in place from the processed gradient (Keras update_step). `grad` is the
+   * step's scratch copy of the gradient (after loss scaling, accumulation and clipping); it may be overwritten.
+   */
   protected abstract updateStep(variable: Variable, grad: Tensor, slots: readonly Tensor[], learningRate: number, globalSlots: readonly Tensor[]): void;
 
   /** 1-based number of the update being applied (Keras `iterations + 1`), for bias corrections. */
