@@ -31,3 +31,26 @@ export function expectClose(actual: ArrayLike<number>, expected: readonly number
   const worst = Math.max(...errors);
   if (!(worst <= rel)) expect.fail(`relative error ${worst} > ${rel}: got [${Array.from(actual).join(', ')}], expected [${expected.join(', ')}]`);
 }
+
+/** The shared 3-step scenario of the optimizer tests: a 3-element variable and fixed gradients per step. */
+export const W0 = [1, -2, 0.5];
+export const GRADS = [
+  [0.1, -0.2, 0.3],
+  [0.4, 0, -0.5],
+  [-0.3, 0.2, 0.1],
+];
+
+/** Runs `optimizer` on one variable starting at `w0` with one gradient per step; returns the values after each step. */
+export function trajectory(optimizer: Optimizer, grads: ReadonlyArray<readonly number[]> = GRADS, w0: readonly number[] = W0, shape?: Shape): number[][] {
+  const w = variable(w0, shape);
+  return grads.map((g) => {
+    step(optimizer, [w], [g]);
+    return Array.from(w.value.data);
+  });
+}
+
+/** Expects each step of a trajectory to match the expected one (see expectClose). */
+export function expectTrajectory(actual: readonly number[][], expected: readonly number[][], rel = 1e-6): void {
+  expect(actual.length).toBe(expected.length);
+  actual.forEach((w, i) => expectClose(w, expected[i]!, rel));
+}
