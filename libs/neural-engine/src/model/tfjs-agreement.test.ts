@@ -10,8 +10,14 @@ import { Sequential } from './sequential.js';
  *
  * Where TF.js and Keras 3 differ, the case is set up so that both compute the same thing:
  * - epsilons: TF.js optimizers default to 1e-8 or the backend epsilon; we pass Keras's values explicitly;
- * - Adam: Keras applies epsilon to the uncorrected second moment (eps·sqrt(1-β2^t) in TF.js terms); the difference is
- *   below 1e-7 relative for these gradient sizes, well inside the tolerance;
+ * - Adam: Keras adds epsilon to sqrt of the uncorrected second moment, TF.js to sqrt of the bias-corrected one, so
+ *   equal epsilons differ by a factor sqrt(1-β2^t) (0.03 at step 1); for weights whose gradients are ~1e-6 that is a
+ *   visible difference. The Adam cases therefore use epsilon 1e-12 in both, where neither matters;
+ * - TF.js Adadelta divides by the accumulated squared gradient of the previous step, not the updated one as Keras
+ *   (and the Adadelta paper) do (tfjs-core adadelta_optimizer.js), so Adadelta is left out here; its Keras formula is
+ *   checked by hand-derived values in optimizers/;
+ * - TF.js centered RMSprop subtracts epsilon under the square root where Keras adds it (rmsprop_optimizer.js); the
+ *   centered case uses epsilon 1e-10 in both and a tanh layer (no dead units), where the sign of epsilon is invisible;
  * - SGD momentum: TF.js stores v = m·v + g and subtracts lr·v, Keras stores v = m·v − lr·g and adds it: identical for a
  *   constant learning rate.
  */
@@ -41,7 +47,7 @@ const cases: Case[] = [
     inputDim: 4,
     layers: [{ units: 6, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }],
     loss: { kiln: 'binary_crossentropy', tf: 'binaryCrossentropy' },
-    optimizer: { kiln: { type: 'Adam', learningRate: 0.01 }, tf: () => tf.train.adam(0.01, 0.9, 0.999, 1e-7) },
+    optimizer: { kiln: { type: 'Adam', learningRate: 0.01, epsilon: 1e-12 }, tf: () => tf.train.adam(0.01, 0.9, 0.999, 1e-12) },
     labels: 'binary',
   },
   {
@@ -69,11 +75,11 @@ const cases: Case[] = [
     labels: 'sparse',
   },
   {
-    name: 'softsign → linear, log-cosh, Adadelta',
+    name: 'softsign → linear, log-cosh, Adamax',
     inputDim: 3,
     layers: [{ units: 6, activation: 'softsign' }, { units: 2, activation: 'linear' }],
     loss: { kiln: 'log_cosh', tf: 'logcosh' },
-    optimizer: { kiln: { type: 'Adadelta', learningRate: 1.0 }, tf: () => tf.train.adadelta(1.0, 0.95, 1e-7) },
+    optimizer: { kiln: { type: 'Adamax', learningRate: 0.01 }, tf: () => tf.train.adamax(0.01, 0.9, 0.999, 1e-7) },
     labels: 'regression',
   },
   {
@@ -88,12 +94,23 @@ const cases: Case[] = [
     labels: 'regression',
   },
   {
-    name: 'relu6 → softmax, KL divergence, centered RMSprop with momentum',
+    name: 'tanh → softmax, KL divergence, centered RMSprop with momentum',
+    inputDim: 5,
+    layers: [{ units: 6, activation: 'tanh' }, { units: 3, activation: 'softmax' }],
+    loss: { kiln: 'kl_divergence', tf: 'kullbackLeiblerDivergence' },
+    optimizer: {
+      kiln: { type: 'RMSprop', learningRate: 0.01, momentum: 0.5, centered: true, epsilon: 1e-10 },
+      tf: () => tf.train.rmsprop(0.01, 0.9, 0.5, 1e-10, true),
+    },
+    labels: 'distribution',
+  },
+  {
+    name: 'relu6 → softmax, categorical crossentropy, RMSprop with momentum',
     inputDim: 5,
     layers: [{ units: 6, activation: 'relu6' }, { units: 3, activation: 'softmax' }],
-    loss: { kiln: 'kl_divergence', tf: 'kullbackLeiblerDivergence' },
-    optimizer: { kiln: { type: 'RMSprop', learningRate: 0.01, momentum: 0.5, centered: true }, tf: () => tf.train.rmsprop(0.01, 0.9, 0.5, 1e-7, true) },
-    labels: 'distribution',
+    loss: { kiln: 'categorical_crossentropy', tf: 'categoricalCrossentropy' },
+    optimizer: { kiln: { type: 'RMSprop', learningRate: 0.01, momentum: 0.5 }, tf: () => tf.train.rmsprop(0.01, 0.9, 0.5, 1e-7) },
+    labels: 'onehot',
   },
   {
     name: 'swish → tanh, hinge, SGD with momentum',
@@ -108,11 +125,11 @@ const cases: Case[] = [
     inputDim: 3,
     layers: [{ units: 6, activation: 'mish' }, { units: 2, activation: 'linear' }],
     loss: { kiln: 'squared_hinge', tf: 'squaredHinge' },
-    optimizer: { kiln: { type: 'Adam', learningRate: 0.005 }, tf: () => tf.train.adam(0.005, 0.9, 0.999, 1e-7) },
+    optimizer: { kiln: { type: 'Adam', learningRate: 0.005, epsilon: 1e-12 }, tf: () => tf.train.adam(0.005, 0.9, 0.999, 1e-12) },
     labels: 'signed',
   },
   {
-    name: 'exponential-free Poisson: relu → softplus, Poisson, SGD',
+    name: 'relu → softplus, Poisson, SGD',
     inputDim: 4,
     layers: [{ units: 6, activation: 'relu' }, { units: 2, activation: 'softplus' }],
     loss: { kiln: 'poisson', tf: 'poisson' },
@@ -125,11 +142,11 @@ const cases: Case[] = [
     layers: [{ units: 6, activation: 'linear' }, { units: 3, activation: 'softmax' }],
     extra: { kiln: { type: 'LeakyReLU', negativeSlope: 0.2 }, tf: () => tf.layers.leakyReLU({ alpha: 0.2 }) },
     loss: { kiln: 'categorical_hinge', tf: 'categoricalHinge' },
-    optimizer: { kiln: { type: 'Adam', learningRate: 0.01 }, tf: () => tf.train.adam(0.01, 0.9, 0.999, 1e-7) },
+    optimizer: { kiln: { type: 'Adam', learningRate: 0.01, epsilon: 1e-12 }, tf: () => tf.train.adam(0.01, 0.9, 0.999, 1e-12) },
     labels: 'onehot',
   },
   {
-    name: 'hard_sigmoid-free: tanh → linear, MAPE and MSLE-free cosine similarity, SGD',
+    name: 'tanh → linear, cosine similarity, SGD',
     inputDim: 5,
     layers: [{ units: 6, activation: 'tanh' }, { units: 3, activation: 'linear' }],
     loss: { kiln: 'cosine_similarity', tf: 'cosineProximity' },
@@ -137,7 +154,7 @@ const cases: Case[] = [
     labels: 'regression',
   },
   {
-    name: 'relu → relu, mean absolute percentage error, RMSprop',
+    name: 'relu → linear, mean absolute percentage error, RMSprop',
     inputDim: 3,
     layers: [{ units: 5, activation: 'relu' }, { units: 2, activation: 'linear' }],
     loss: { kiln: 'mape', tf: 'meanAbsolutePercentageError' },
@@ -234,6 +251,7 @@ describe('agreement with TensorFlow.js on dense models', () => {
       for (let step = 0; step < 3; step++) {
         const tfLoss = (await tfModel.trainOnBatch(xt, yt)) as number;
         const kilnLoss = kiln.trainOnBatch(x, y).loss!;
+        if (process.env.DEBUG_AGREEMENT) console.log(c.name, step, kilnLoss, tfLoss);
         expectClose([kilnLoss], [tfLoss], `loss at step ${step + 1}`);
       }
       const tfWeights = tfModel.getWeights().map((w) => w.dataSync());
