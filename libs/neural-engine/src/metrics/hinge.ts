@@ -1,4 +1,4 @@
-import { categoricalHingeRows, hingeRows, squaredHingeRows } from './row-functions.js';
+import { categoricalHingeRows, hingeRows, squaredHingeRows } from './loss-rows.js';
 import { defineSimpleMeanMetric } from './simple-mean-metric.js';
 
 /** Mean hinge max(1 - y·p, 0), 0/1 labels mapped to -1/1 (Keras metrics.Hinge). */

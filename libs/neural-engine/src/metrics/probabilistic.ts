@@ -6,7 +6,7 @@ import { MeanMetric } from './mean-metric.js';
 import type { MetricConfig } from './metric.js';
 import {
   binaryCrossentropyRows, categoricalCrossentropyRows, klDivergenceRows, poissonRows, sparseCategoricalCrossentropyRows,
-} from './row-functions.js';
+} from './loss-rows.js';
 
 /** Label smoothing in [0, 1] (Keras). */
 const labelSmoothingSchema = z.number().min(0).max(1);
@@ -36,7 +36,7 @@ export class BinaryCrossentropy extends MeanMetric {
   }
 
   protected rowValues(yTrue: Tensor, yPred: Tensor): Float64Array {
-    return binaryCrossentropyRows(yTrue, yPred, this.fromLogits, this.labelSmoothing);
+    return binaryCrossentropyRows(this.fromLogits, this.labelSmoothing)(yTrue, yPred);
   }
 
   getConfig(): MetricConfig {
@@ -70,7 +70,7 @@ export class CategoricalCrossentropy extends MeanMetric {
   }
 
   protected rowValues(yTrue: Tensor, yPred: Tensor): Float64Array {
-    return categoricalCrossentropyRows(yTrue, yPred, this.fromLogits, this.labelSmoothing, this.axis);
+    return categoricalCrossentropyRows(this.fromLogits, this.labelSmoothing, this.axis)(yTrue, yPred);
   }
 
   getConfig(): MetricConfig {
@@ -103,7 +103,7 @@ export class SparseCategoricalCrossentropy extends MeanMetric {
   }
 
   protected rowValues(yTrue: Tensor, yPred: Tensor): Float64Array {
-    return sparseCategoricalCrossentropyRows(yTrue, yPred, this.fromLogits, this.axis);
+    return sparseCategoricalCrossentropyRows(this.fromLogits, this.axis)(yTrue, yPred);
   }
 
   getConfig(): MetricConfig {

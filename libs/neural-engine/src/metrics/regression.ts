@@ -7,7 +7,7 @@ import type { Metric, MetricConfig } from './metric.js';
 import {
   cosineSimilarityRows, logCoshRows, meanAbsoluteErrorRows, meanAbsolutePercentageErrorRows, meanSquaredErrorRows,
   meanSquaredLogarithmicErrorRows,
-} from './row-functions.js';
+} from './loss-rows.js';
 import { defineSimpleMeanMetric } from './simple-mean-metric.js';
 
 /** Mean of mean((y - p)²) per sample (Keras metrics.MeanSquaredError). */
@@ -90,7 +90,7 @@ export class CosineSimilarity extends MeanMetric {
   }
 
   protected rowValues(yTrue: Tensor, yPred: Tensor): Float64Array {
-    return cosineSimilarityRows(yTrue, yPred, this.axis);
+    return cosineSimilarityRows(this.axis)(yTrue, yPred);
   }
 
   getConfig(): MetricConfig {

@@ -1,12 +1,11 @@
 import { z } from 'zod';
 import { parseConfig } from '../config.js';
 import type { Tensor } from '../tensor.js';
+import type { RowFunction } from './loss-rows.js';
 import { metricNameSchema } from './common.js';
 import { MeanMetric } from './mean-metric.js';
 import type { MetricConfig } from './metric.js';
 
-/** A per-row function of (yTrue, yPred). */
-export type RowFunction = (yTrue: Tensor, yPred: Tensor) => ArrayLike<number>;
 
 /** Schema of a metric whose only argument is `name`. */
 export function nameOnlySchema<T extends string>(type: T) {
