@@ -19,7 +19,7 @@ export class LearningRateScheduler extends Callback {
   constructor(schedule: ((epoch: number, lr: number) => number) | z.input<typeof scheduleSchema>) {
     super();
     if (typeof schedule === 'function') {
-      this.fn = schedule;
+      this.fn = schedule as (epoch: number, lr: number) => number;
     } else {
       const parsed = parseConfig(learningRateSchedulerSchema, { type: 'LearningRateScheduler', schedule });
       const s: LearningRateSchedule = getSchedule(parsed.schedule);

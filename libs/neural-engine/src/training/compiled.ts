@@ -1,5 +1,6 @@
 import type { Backend } from '../backend/backend.js';
 import { parseConfig } from '../config.js';
+import { ConfigError } from '../errors.js';
 import { normalizeIdentifier } from '../identifiers.js';
 import type { Loss, LossConfig } from '../losses/loss.js';
 import { getLoss } from '../losses/index.js';
@@ -33,17 +34,24 @@ export class Compiled {
   readonly config: { optimizer: OptimizerConfig; loss: LossConfig; metrics: MetricConfig[] } | null;
 
   constructor(args: CompileArgs, backend: Backend) {
-    const allJson = !isInstance(args.optimizer) && !isInstance(args.loss) && !(args.metrics ?? []).some(isInstance);
+    const allJson = !isInstance(args.optimizer) && !isInstance(args.loss) && !(args.metrics ?? []).some((m) => isInstance(m));
     if (allJson) {
       const parsed = parseConfig(compileConfigSchema, args);
       this.config = { optimizer: parsed.optimizer, loss: parsed.loss, metrics: parsed.metrics };
     } else {
       this.config = null;
     }
-    this.optimizer = isInstance(args.optimizer) ? args.optimizer : getOptimizer(args.optimizer ?? 'rmsprop');
-    this.loss = isInstance(args.loss) ? args.loss : getLoss(args.loss, backend);
+    this.optimizer = isInstance<Optimizer>(args.optimizer) ? args.optimizer : getOptimizer((args.optimizer as OptimizerConfig | undefined) ?? 'rmsprop');
+    this.loss = isInstance<Loss>(args.loss) ? args.loss : getLoss(args.loss as LossConfig, backend);
     this.metricSpecs = args.metrics ?? [];
-    for (const spec of this.metricSpecs) if (!isInstance(spec) && !isGeneric(spec)) getMetric(spec);
+    this.metricSpecs.forEach((spec, i) => {
+      if (isInstance<Metric>(spec) || isGeneric(spec)) return;
+      try {
+        getMetric(spec);
+      } catch (e) {
+        throw e instanceof ConfigError ? new ConfigError(`metrics[${i}]: ${e.message}`, e.issues.map((x) => ({ ...x, path: `metrics[${i}]${x.path ? `.${x.path}` : ''}` }))) : e;
+      }
+    });
   }
 
   /**
@@ -57,9 +65,9 @@ export class Compiled {
     const lastTrue = yTrueShape[yTrueShape.length - 1] ?? 1;
     const isBinary = lastPred === 1;
     const isSparse = yTrueShape.length < yPredShape.length || (lastTrue === 1 && lastPred > 1);
-    this.resolved = this.metricSpecs.map((spec) => {
-      if (isInstance(spec)) return { name: spec.name, metric: spec };
-      const name = typeof spec === 'string' ? spec : ((spec as { name?: string }).name ?? getMetric(spec).name);
+    const resolved = this.metricSpecs.map((spec): NamedMetric => {
+      if (isInstance<Metric>(spec)) return { name: spec.name, metric: spec };
+      const name = typeof spec === 'string' ? spec : getMetric(spec).name;
       if (typeof spec === 'string' && isGeneric(spec)) {
         const key = normalizeIdentifier(spec);
         const kind = isBinary ? 'binary' : isSparse ? 'sparse_categorical' : 'categorical';
@@ -68,11 +76,12 @@ export class Compiled {
       }
       return { name, metric: getMetric(spec) };
     });
-    return this.resolved;
+    this.resolved = resolved;
+    return resolved;
   }
 }
 
-function isGeneric(spec: MetricConfig): boolean {
+function isGeneric(spec: MetricConfig | Metric): boolean {
   return typeof spec === 'string' && ['accuracy', 'acc', 'crossentropy', 'ce'].includes(normalizeIdentifier(spec));
 }
 
