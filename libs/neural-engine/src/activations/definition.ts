@@ -39,6 +39,6 @@ export const noParams = z.object({});
  * otherwise `{type, ...args}` with every argument spelled out.
  */
 export function activationConfig(name: string, args: Record<string, unknown>, defaults: Record<string, unknown>): ActivationConfig {
-  const allDefault = Object.keys(args).every((k) => k in defaults && Object.is(args[k], defaults[k]));
+  const allDefault = Object.keys(args).every((k) => k in defaults && args[k] === defaults[k]);
   return allDefault ? name : { type: name, ...args };
 }

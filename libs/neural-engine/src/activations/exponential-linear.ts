@@ -4,10 +4,12 @@ import { ElementwiseActivation } from './elementwise.js';
 
 /* The exponential family: elu, celu, selu (expm1 keeps small negative inputs exact) and exponential. */
 
-/** SELU constants of Klambauer et al. (2017), as Keras uses them. */
+/** SELU's alpha (Klambauer et al., 2017), as Keras uses it. */
 export const SELU_ALPHA = 1.6732632423543772848170429916717;
+/** SELU's scale (Klambauer et al., 2017), as Keras uses it. */
 export const SELU_SCALE = 1.0507009873554804934193349852946;
 
+/** Keras `elu(x, alpha=1)`: x for x > 0, alpha·(e^x - 1) otherwise. */
 export const elu = defineActivation({
   name: 'elu',
   params: z.object({ alpha: z.number().optional() }),
@@ -21,6 +23,7 @@ export const elu = defineActivation({
     ),
 });
 
+/** Keras `celu(x, alpha=1)`: x for x ≥ 0, alpha·(e^(x/alpha) - 1) otherwise. */
 export const celu = defineActivation({
   name: 'celu',
   params: z.object({ alpha: z.number().refine((a) => a !== 0, 'alpha must not be 0 (celu divides by it)').optional() }),
@@ -33,6 +36,7 @@ export const celu = defineActivation({
     ),
 });
 
+/** Keras `selu`: SELU_SCALE·elu(x, SELU_ALPHA). */
 export const selu = defineActivation({
   name: 'selu',
   params: noParams,
@@ -43,6 +47,7 @@ export const selu = defineActivation({
     }),
 });
 
+/** Keras `exponential`: e^x. */
 export const exponential = defineActivation({
   name: 'exponential',
   params: noParams,

@@ -91,6 +91,7 @@ class Glu implements Activation {
   }
 }
 
+/** Keras `glu(x, axis=-1)`: a·sigmoid(b) for the halves a, b of x along axis. */
 export const glu = defineActivation({
   name: 'glu',
   params: z.object({

@@ -17,4 +17,5 @@ class Linear implements Activation {
   }
 }
 
+/** Keras `linear`: the identity. */
 export const linear = defineActivation({ name: 'linear', params: noParams, create: () => new Linear() });

@@ -47,6 +47,7 @@ export function leakyReluFunction(negativeSlope: number): ScalarActivation {
   };
 }
 
+/** Keras `relu(x, negative_slope=0, max_value=None, threshold=0)`. */
 export const relu = defineActivation({
   name: 'relu',
   params: z.object({
@@ -61,6 +62,7 @@ export const relu = defineActivation({
     new ElementwiseActivation('relu', reluFunction(negativeSlope, maxValue, threshold), { negativeSlope, maxValue, threshold }, reluDefaults),
 });
 
+/** Keras `leaky_relu(x, negative_slope=0.2)`. */
 export const leakyRelu = defineActivation({
   name: 'leaky_relu',
   params: z.object({ negativeSlope: z.number().optional() }),
@@ -68,12 +70,14 @@ export const leakyRelu = defineActivation({
     new ElementwiseActivation('leaky_relu', leakyReluFunction(negativeSlope), { negativeSlope }, { negativeSlope: 0.2 }),
 });
 
+/** Keras `relu6`: min(max(x, 0), 6). */
 export const relu6 = defineActivation({
   name: 'relu6',
   params: noParams,
   create: () => new ElementwiseActivation('relu6', reluFunction(0, 6, 0)),
 });
 
+/** Keras `threshold(x, threshold, default_value)`: x where x > threshold, else defaultValue. */
 export const threshold = defineActivation({
   name: 'threshold',
   // Keras 3 `threshold(x, threshold, default_value)`: both arguments are required.

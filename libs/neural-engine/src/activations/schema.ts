@@ -59,7 +59,7 @@ const objectForm = z
  * An activation config: a Keras name in any spelling (`"relu"`, `"leakyRelu"`) or `{type: "<name>", ...camelCaseArgs}`
  * such as `{type: "relu", negativeSlope: 0.1, maxValue: 6}`. Objects are strict: unknown arguments are rejected.
  */
-export const activationSchema: z.ZodType<ActivationConfig> = z.union([nameForm, objectForm], {
+export const activationSchema: z.ZodType<ActivationConfig, ActivationConfig> = z.union([nameForm, objectForm], {
   error: (issue) =>
     issue.code === 'invalid_union'
       ? `expected an activation name or an object {"type": "<activation name>", ...arguments}`

@@ -5,6 +5,7 @@ import { normalCdf, normalPdf, sigmoid, softplus } from './math.js';
 
 /* Self-gated activations x·g(x): silu (swish), hard_silu (hard_swish), mish and gelu. */
 
+/** Keras `silu` (alias `swish`): x·sigmoid(x). */
 export const silu = defineActivation({
   name: 'silu',
   aliases: ['swish'],
@@ -20,6 +21,7 @@ export const silu = defineActivation({
     }),
 });
 
+/** Keras `hard_silu` (alias `hard_swish`): x·hard_sigmoid(x). */
 export const hardSilu = defineActivation({
   name: 'hard_silu',
   aliases: ['hard_swish'],
@@ -32,6 +34,7 @@ export const hardSilu = defineActivation({
     }),
 });
 
+/** Keras `mish`: x·tanh(softplus(x)). */
 export const mish = defineActivation({
   name: 'mish',
   params: noParams,
@@ -49,6 +52,7 @@ export const mish = defineActivation({
 const GELU_C = Math.sqrt(2 / Math.PI);
 const GELU_K = 0.044715;
 
+/** Keras `gelu(x, approximate=False)`: x·Φ(x), or its tanh approximation. */
 export const gelu = defineActivation({
   name: 'gelu',
   params: z.object({

@@ -4,12 +4,14 @@ import { logSigmoid as logSigmoidFn, sigmoid as sigmoidFn } from './math.js';
 
 /* Sigmoid-shaped squashing functions onto (0, 1), and log_sigmoid. */
 
+/** Keras `sigmoid`: 1 / (1 + e^-x). */
 export const sigmoid = defineActivation({
   name: 'sigmoid',
   params: noParams,
   create: () => new ElementwiseActivation('sigmoid', { f: sigmoidFn, df: (_x, y) => y * (1 - y) }),
 });
 
+/** Keras `log_sigmoid`: log(sigmoid(x)) = -softplus(-x). */
 export const logSigmoid = defineActivation({
   name: 'log_sigmoid',
   params: noParams,
@@ -17,6 +19,7 @@ export const logSigmoid = defineActivation({
   create: () => new ElementwiseActivation('log_sigmoid', { f: logSigmoidFn, df: (x) => sigmoidFn(-x) }),
 });
 
+/** Keras 3 `hard_sigmoid`: relu6(x + 3) / 6. */
 export const hardSigmoid = defineActivation({
   name: 'hard_sigmoid',
   params: noParams,
@@ -28,6 +31,7 @@ export const hardSigmoid = defineActivation({
     }),
 });
 
+/** Keras `sparse_sigmoid`: clip((x + 1) / 2, 0, 1). */
 export const sparseSigmoid = defineActivation({
   name: 'sparse_sigmoid',
   params: noParams,

@@ -5,12 +5,14 @@ import { sigmoid, softplus as softplusFn } from './math.js';
 
 /* Smooth approximations of relu: softplus, sparse_plus and squareplus. */
 
+/** Keras `softplus`: log(1 + e^x). */
 export const softplus = defineActivation({
   name: 'softplus',
   params: noParams,
   create: () => new ElementwiseActivation('softplus', { f: softplusFn, df: (x) => sigmoid(x) }),
 });
 
+/** Keras `sparse_plus`: 0, (x + 1)²/4, x on x ≤ -1, (-1, 1), x ≥ 1. */
 export const sparsePlus = defineActivation({
   name: 'sparse_plus',
   params: noParams,
@@ -22,6 +24,7 @@ export const sparsePlus = defineActivation({
     }),
 });
 
+/** Keras `squareplus(x, b=4)`: (x + √(x² + b)) / 2. */
 export const squareplus = defineActivation({
   name: 'squareplus',
   params: z.object({

@@ -77,12 +77,14 @@ const softmaxParams = z.object({
   axis: axisSchema.optional(),
 });
 
+/** Keras `softmax(x, axis=-1)`. */
 export const softmax = defineActivation({
   name: 'softmax',
   params: softmaxParams,
   create: ({ axis = -1 }) => new Softmax('softmax', axis),
 });
 
+/** Keras `log_softmax(x, axis=-1)`. */
 export const logSoftmax = defineActivation({
   name: 'log_softmax',
   params: softmaxParams,

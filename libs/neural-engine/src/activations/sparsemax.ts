@@ -88,6 +88,7 @@ export function simplexThreshold(z: Float64Array): number {
   return (supportSum - 1) / support;
 }
 
+/** Keras `sparsemax(x, axis=-1)`. */
 export const sparsemax = defineActivation({
   name: 'sparsemax',
   params: z.object({

@@ -4,12 +4,14 @@ import { ElementwiseActivation } from './elementwise.js';
 
 /* tanh and its relatives: hard_tanh, softsign, and the shrinkage functions (hard_shrink, soft_shrink, tanh_shrink). */
 
+/** Keras `tanh`. */
 export const tanh = defineActivation({
   name: 'tanh',
   params: noParams,
   create: () => new ElementwiseActivation('tanh', { f: Math.tanh, df: (_x, y) => 1 - y * y }),
 });
 
+/** Keras `hard_tanh`: clip(x, -1, 1). */
 export const hardTanh = defineActivation({
   name: 'hard_tanh',
   params: noParams,
@@ -17,6 +19,7 @@ export const hardTanh = defineActivation({
     new ElementwiseActivation('hard_tanh', { f: (x) => Math.min(Math.max(x, -1), 1), df: (x) => (x > -1 && x < 1 ? 1 : 0) }),
 });
 
+/** Keras `softsign`: x / (1 + |x|). */
 export const softsign = defineActivation({
   name: 'softsign',
   params: noParams,
@@ -27,6 +30,7 @@ export const softsign = defineActivation({
     }),
 });
 
+/** Keras `tanh_shrink`: x - tanh(x). */
 export const tanhShrink = defineActivation({
   name: 'tanh_shrink',
   params: noParams,
@@ -43,6 +47,7 @@ const shrinkParams = z.object({
   threshold: z.number().nonnegative().optional(),
 });
 
+/** Keras `hard_shrink(x, threshold=0.5)`: x where |x| > threshold, else 0. */
 export const hardShrink = defineActivation({
   name: 'hard_shrink',
   params: shrinkParams,
@@ -55,6 +60,7 @@ export const hardShrink = defineActivation({
     ),
 });
 
+/** Keras `soft_shrink(x, threshold=0.5)`: x moved towards 0 by threshold, 0 within it. */
 export const softShrink = defineActivation({
   name: 'soft_shrink',
   params: shrinkParams,
