@@ -5,11 +5,13 @@ import { parseConfig } from '../config.js';
 import { ActivationFunctionLayer } from './activation-function-layer.js';
 import { type LayerConfig, baseLayerSchema } from './layer.js';
 
+/** Strict config schema of the Keras `Activation` layer (unknown properties are rejected). */
 export const activationLayerSchema = baseLayerSchema.extend({
   type: z.literal('Activation'),
   /** The activation function, by name or as an object. Required, as in Keras. */
   activation: activationSchema,
 }).strict();
+/** Arguments of `Activation` as written in a model definition. */
 export type ActivationLayerConfig = z.input<typeof activationLayerSchema>;
 
 /**

@@ -4,6 +4,7 @@ import { getRegularizer } from '../regularizers/index.js';
 import type { Shape, Tensor } from '../tensor.js';
 import { type LayerConfig, Layer, baseLayerSchema } from './layer.js';
 
+/** Strict config schema of the Keras `ActivityRegularization` layer (unknown properties are rejected). */
 export const activityRegularizationSchema = baseLayerSchema.extend({
   type: z.literal('ActivityRegularization'),
   /** L1 factor (>= 0). */
@@ -11,6 +12,7 @@ export const activityRegularizationSchema = baseLayerSchema.extend({
   /** L2 factor (>= 0). */
   l2: z.number().nonnegative().optional(),
 }).strict();
+/** Arguments of `ActivityRegularization` as written in a model definition. */
 export type ActivityRegularizationConfig = z.input<typeof activityRegularizationSchema>;
 
 /**

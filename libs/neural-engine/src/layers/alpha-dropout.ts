@@ -5,6 +5,7 @@ import type { Shape, Tensor } from '../tensor.js';
 import { type LayerConfig, Layer, baseLayerSchema } from './layer.js';
 import { NoiseBroadcast, checkNoiseShape, noiseShapeSchema } from './noise-shape.js';
 
+/** Strict config schema of the Keras `AlphaDropout` layer (unknown properties are rejected). */
 export const alphaDropoutSchema = baseLayerSchema.extend({
   type: z.literal('AlphaDropout'),
   /** Drop probability in [0, 1). Required, as in Keras. */
@@ -12,6 +13,7 @@ export const alphaDropoutSchema = baseLayerSchema.extend({
   noiseShape: noiseShapeSchema,
   seed: seedSchema,
 }).strict();
+/** Arguments of `AlphaDropout` as written in a model definition. */
 export type AlphaDropoutConfig = z.input<typeof alphaDropoutSchema>;
 
 /** SELU's negative saturation value, -scale·alpha, which dropped units are set to. */

@@ -5,6 +5,7 @@ import type { Shape, Tensor } from '../tensor.js';
 import { type LayerConfig, Layer, baseLayerSchema } from './layer.js';
 import { NoiseBroadcast, checkNoiseShape, noiseShapeSchema } from './noise-shape.js';
 
+/** Strict config schema of the Keras `Dropout` layer (unknown properties are rejected). */
 export const dropoutSchema = baseLayerSchema.extend({
   type: z.literal('Dropout'),
   /** Fraction of the units to drop, in [0, 1). Required, as in Keras. */
@@ -13,6 +14,7 @@ export const dropoutSchema = baseLayerSchema.extend({
   /** Seeds the layer's own generator; without it the model's generator is used. */
   seed: seedSchema,
 }).strict();
+/** Arguments of `Dropout` as written in a model definition. */
 export type DropoutConfig = z.input<typeof dropoutSchema>;
 
 /**

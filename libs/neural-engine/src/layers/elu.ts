@@ -5,11 +5,13 @@ import { parseConfig } from '../config.js';
 import { ActivationFunctionLayer } from './activation-function-layer.js';
 import { type LayerConfig, baseLayerSchema } from './layer.js';
 
+/** Strict config schema of the Keras `ELU` layer (unknown properties are rejected). */
 export const eluSchema = baseLayerSchema.extend({
   type: z.literal('ELU'),
   /** Scale of the negative part (Keras default 1). */
   alpha: z.number().optional(),
 }).strict();
+/** Arguments of `ELU` as written in a model definition. */
 export type ELUConfig = z.input<typeof eluSchema>;
 
 /** Keras `ELU`: f(x) = x for x > 0, alpha·(exp(x) - 1) otherwise — the `elu` activation. */

@@ -3,6 +3,7 @@ import { parseConfig } from '../config.js';
 import { type Shape, type Tensor, shapeSize } from '../tensor.js';
 import { type LayerConfig, Layer, baseLayerSchema } from './layer.js';
 
+/** Strict config schema of the Keras `Flatten` layer (unknown properties are rejected). */
 export const flattenSchema = baseLayerSchema.extend({
   type: z.literal('Flatten'),
   /** Only channels_last: the engine's tensors are channels-last, so channels_first would need a transpose it has not. */
@@ -11,6 +12,7 @@ export const flattenSchema = baseLayerSchema.extend({
     .nullable()
     .optional(),
 }).strict();
+/** Arguments of `Flatten` as written in a model definition. */
 export type FlattenConfig = z.input<typeof flattenSchema>;
 
 /** Keras `Flatten`: (batch, ...dims) → (batch, Π dims); a batch-only input becomes (batch, 1). */

@@ -4,12 +4,14 @@ import { Rng } from '../rng.js';
 import type { Shape, Tensor } from '../tensor.js';
 import { type LayerConfig, Layer, baseLayerSchema } from './layer.js';
 
+/** Strict config schema of the Keras `GaussianDropout` layer (unknown properties are rejected). */
 export const gaussianDropoutSchema = baseLayerSchema.extend({
   type: z.literal('GaussianDropout'),
   /** Drop probability in [0, 1); the noise has variance rate / (1 - rate). Required, as in Keras. */
   rate: rateSchema,
   seed: seedSchema,
 }).strict();
+/** Arguments of `GaussianDropout` as written in a model definition. */
 export type GaussianDropoutConfig = z.input<typeof gaussianDropoutSchema>;
 
 /** Keras `GaussianDropout`: in training, x·n with n ~ N(1, rate/(1 - rate)) per element; identity in inference. */

@@ -4,12 +4,14 @@ import { Rng } from '../rng.js';
 import type { Shape, Tensor } from '../tensor.js';
 import { type LayerConfig, Layer, baseLayerSchema } from './layer.js';
 
+/** Strict config schema of the Keras `GaussianNoise` layer (unknown properties are rejected). */
 export const gaussianNoiseSchema = baseLayerSchema.extend({
   type: z.literal('GaussianNoise'),
   /** Standard deviation of the noise; Keras 3 requires 0 <= stddev <= 1. Required, as in Keras. */
   stddev: z.number().min(0).max(1),
   seed: seedSchema,
 }).strict();
+/** Arguments of `GaussianNoise` as written in a model definition. */
 export type GaussianNoiseConfig = z.input<typeof gaussianNoiseSchema>;
 
 /** Keras `GaussianNoise`: in training, x + n with n ~ N(0, stddev²) per element; identity in inference. */

@@ -18,6 +18,7 @@ export const inputLayerSchema = baseLayerSchema
     batchSize: positiveInt.nullable().optional(),
   })
   .strict();
+/** Arguments of `InputLayer` as written in a model definition. */
 export type InputLayerConfig = z.input<typeof inputLayerSchema>;
 
 /** The model's entry point: an identity that declares the per-sample input shape. Only valid as the first layer. */

@@ -5,11 +5,13 @@ import { parseConfig } from '../config.js';
 import { ActivationFunctionLayer } from './activation-function-layer.js';
 import { type LayerConfig, baseLayerSchema } from './layer.js';
 
+/** Strict config schema of the Keras `LeakyReLU` layer (unknown properties are rejected). */
 export const leakyReLUSchema = baseLayerSchema.extend({
   type: z.literal('LeakyReLU'),
   /** Slope for x < 0 (Keras 3 layer default 0.3, unlike the activation's 0.2; Keras rejects negative values). */
   negativeSlope: z.number().nonnegative().optional(),
 }).strict();
+/** Arguments of `LeakyReLU` as written in a model definition. */
 export type LeakyReLUConfig = z.input<typeof leakyReLUSchema>;
 
 /** Keras `LeakyReLU`: f(x) = x for x >= 0, negativeSlope·x otherwise — the `leaky_relu` activation. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../errors.js';
 import { Rng } from '../rng.js';
 import type { Shape, Tensor } from '../tensor.js';
 import { float64Backend as backend } from '../testing/gradient-check.js';
@@ -82,6 +83,13 @@ describe('Dropout', () => {
     const first = Array.from(y.slice(0, 40));
     for (let b = 1; b < 5; b++) expect(Array.from(y.slice(b * 40, b * 40 + 40))).toEqual(first);
     expect(first.some((v) => v === 0) && first.some((v) => v !== 0)).toBe(true);
+  });
+
+  it('rejects a fixed noiseShape batch entry that does not broadcast to the batch', () => {
+    const layer = build({ type: 'Dropout', rate: 0.5, noiseShape: [2, null] }, [4]);
+    expect(layer.call(filled([2, 4], 1), true).shape).toEqual([2, 4]);
+    expect(() => layer.call(filled([3, 4], 1), true)).toThrow(ConfigError);
+    expect(() => layer.call(filled([3, 4], 1), true)).toThrow(/noiseShape \[2,null\] fixes the batch axis to 2/);
   });
 
   it('draws the same masks for the same seed and different ones for another seed, whatever the model RNG', () => {

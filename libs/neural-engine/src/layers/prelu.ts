@@ -9,6 +9,7 @@ import { inputShapeError } from './layer-errors.js';
 import { type LayerConfig, Layer, baseLayerSchema } from './layer.js';
 import type { Variable } from './variable.js';
 
+/** Strict config schema of the Keras `PReLU` layer (unknown properties are rejected). */
 export const preluSchema = baseLayerSchema.extend({
   type: z.literal('PReLU'),
   alphaInitializer: initializerSchema.optional(),
@@ -17,6 +18,7 @@ export const preluSchema = baseLayerSchema.extend({
   /** Axes along which alpha is shared; as in Keras they count the batch axis as 0, so the first sample axis is 1. */
   sharedAxes: z.union([positiveInt, z.array(positiveInt)]).nullable().optional(),
 }).strict();
+/** Arguments of `PReLU` as written in a model definition. */
 export type PReLUConfig = z.input<typeof preluSchema>;
 
 /** Keras `PReLU`: f(x) = x for x >= 0, alpha·x otherwise, with a learned alpha per input element (or per shared group). */

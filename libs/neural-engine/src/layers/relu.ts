@@ -5,6 +5,7 @@ import { parseConfig } from '../config.js';
 import { ActivationFunctionLayer } from './activation-function-layer.js';
 import { type LayerConfig, baseLayerSchema } from './layer.js';
 
+/** Strict config schema of the Keras `ReLU` layer (unknown properties are rejected). */
 export const reluSchema = baseLayerSchema.extend({
   type: z.literal('ReLU'),
   /** Upper bound of the output (null: unbounded). Keras rejects negative values. */
@@ -14,6 +15,7 @@ export const reluSchema = baseLayerSchema.extend({
   /** Inputs at or below it are sent to negativeSlope·(x - threshold) (Keras rejects negative values). */
   threshold: z.number().nonnegative().optional(),
 }).strict();
+/** Arguments of `ReLU` as written in a model definition. */
 export type ReLUConfig = z.input<typeof reluSchema>;
 
 /**

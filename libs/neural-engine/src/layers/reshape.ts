@@ -4,6 +4,7 @@ import { type Shape, type Tensor, formatShape, shapeSize } from '../tensor.js';
 import { inputShapeError } from './layer-errors.js';
 import { type LayerConfig, Layer, baseLayerSchema } from './layer.js';
 
+/** Strict config schema of the Keras `Reshape` layer (unknown properties are rejected). */
 export const reshapeSchema = baseLayerSchema.extend({
   type: z.literal('Reshape'),
   /** Per-sample target shape (no batch axis); one entry may be -1, inferred from the input size. */
@@ -11,6 +12,7 @@ export const reshapeSchema = baseLayerSchema.extend({
     .array(z.number().int().refine((d) => d > 0 || d === -1, { error: 'dimensions must be positive or -1' }))
     .refine((dims) => dims.filter((d) => d === -1).length <= 1, { error: 'at most one dimension may be -1' }),
 }).strict();
+/** Arguments of `Reshape` as written in a model definition. */
 export type ReshapeConfig = z.input<typeof reshapeSchema>;
 
 /** Keras `Reshape`: (batch, ...dims) → (batch, ...targetShape), same values in row-major order. */

@@ -8,11 +8,13 @@ import { inputShapeError, normalizeAxis } from './layer-errors.js';
 import { type LayerConfig, baseLayerSchema } from './layer.js';
 import { SoftmaxOverAxes } from './softmax-over-axes.js';
 
+/** Strict config schema of the Keras `Softmax` layer (unknown properties are rejected). */
 export const softmaxSchema = baseLayerSchema.extend({
   type: z.literal('Softmax'),
   /** Axis (or axes) normalized over; counts the batch axis as 0, negative values count from the end (default -1). */
   axis: z.union([z.number().int(), z.array(z.number().int()).min(1)]).optional(),
 }).strict();
+/** Arguments of `Softmax` as written in a model definition. */
 export type SoftmaxConfig = z.input<typeof softmaxSchema>;
 
 /**
