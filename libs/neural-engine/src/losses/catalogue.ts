@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Tensor } from '../tensor.js';
 import { binaryCrossentropyValues } from './binary-crossentropy.js';
 import { binaryFocalCrossentropyValues } from './binary-focal-crossentropy.js';
 import { categoricalCrossentropyValues } from './categorical-crossentropy.js';
@@ -35,7 +36,7 @@ function simple(
   className: string,
   identifier: string,
   aliases: readonly string[],
-  compute: (yTrue: Parameters<typeof meanSquaredErrorValues>[0], yPred: Parameters<typeof meanSquaredErrorValues>[1], grad?: Float64Array) => Float64Array,
+  compute: (yTrue: Tensor, yPred: Tensor, grad?: Float64Array) => Float64Array,
   defaultName = identifier,
 ): LossDefinition {
   return defineLoss({
