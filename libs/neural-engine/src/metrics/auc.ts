@@ -23,7 +23,11 @@ export const aucSchema = z
     fromLogits: z.boolean().optional(),
   })
   .strict()
-  .refine((c) => !c.numLabels || c.multiLabel, { error: 'numLabels is needed only when multiLabel is true', path: ['numLabels'] });
+  .superRefine((c, ctx) => {
+    if (c.numLabels && !c.multiLabel) {
+      ctx.addIssue({ code: 'custom', message: 'numLabels is needed only when multiLabel is true', path: ['numLabels'], input: c.numLabels });
+    }
+  });
 export type AUCConfig = Omit<z.input<typeof aucSchema>, 'type'>;
 
 /**

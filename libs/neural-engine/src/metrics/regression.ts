@@ -8,31 +8,47 @@ import {
   cosineSimilarityRows, logCoshRows, meanAbsoluteErrorRows, meanAbsolutePercentageErrorRows, meanSquaredErrorRows,
   meanSquaredLogarithmicErrorRows,
 } from './loss-rows.js';
-import { defineSimpleMeanMetric } from './simple-mean-metric.js';
+import { type NameOnlyConfig, SimpleMeanMetric, nameOnlySchema } from './simple-mean-metric.js';
 
 /** Mean of mean((y - p)²) per sample (Keras metrics.MeanSquaredError). */
-export const MeanSquaredError = defineSimpleMeanMetric('MeanSquaredError', 'mean_squared_error', meanSquaredErrorRows);
-export type MeanSquaredError = InstanceType<typeof MeanSquaredError>;
+export class MeanSquaredError extends SimpleMeanMetric {
+  static readonly schema = nameOnlySchema('MeanSquaredError');
+  constructor(config: NameOnlyConfig = {}) {
+    super(MeanSquaredError.schema, 'MeanSquaredError', 'mean_squared_error', meanSquaredErrorRows, config);
+  }
+}
 
 /** Mean of mean|y - p| per sample (Keras metrics.MeanAbsoluteError). */
-export const MeanAbsoluteError = defineSimpleMeanMetric('MeanAbsoluteError', 'mean_absolute_error', meanAbsoluteErrorRows);
-export type MeanAbsoluteError = InstanceType<typeof MeanAbsoluteError>;
+export class MeanAbsoluteError extends SimpleMeanMetric {
+  static readonly schema = nameOnlySchema('MeanAbsoluteError');
+  constructor(config: NameOnlyConfig = {}) {
+    super(MeanAbsoluteError.schema, 'MeanAbsoluteError', 'mean_absolute_error', meanAbsoluteErrorRows, config);
+  }
+}
 
 /** Mean of 100·mean(|y - p| / max(|y|, ε)) per sample (Keras metrics.MeanAbsolutePercentageError). */
-export const MeanAbsolutePercentageError = defineSimpleMeanMetric(
-  'MeanAbsolutePercentageError', 'mean_absolute_percentage_error', meanAbsolutePercentageErrorRows,
-);
-export type MeanAbsolutePercentageError = InstanceType<typeof MeanAbsolutePercentageError>;
+export class MeanAbsolutePercentageError extends SimpleMeanMetric {
+  static readonly schema = nameOnlySchema('MeanAbsolutePercentageError');
+  constructor(config: NameOnlyConfig = {}) {
+    super(MeanAbsolutePercentageError.schema, 'MeanAbsolutePercentageError', 'mean_absolute_percentage_error', meanAbsolutePercentageErrorRows, config);
+  }
+}
 
 /** Mean of mean(log(p + 1) - log(y + 1))² per sample (Keras metrics.MeanSquaredLogarithmicError). */
-export const MeanSquaredLogarithmicError = defineSimpleMeanMetric(
-  'MeanSquaredLogarithmicError', 'mean_squared_logarithmic_error', meanSquaredLogarithmicErrorRows,
-);
-export type MeanSquaredLogarithmicError = InstanceType<typeof MeanSquaredLogarithmicError>;
+export class MeanSquaredLogarithmicError extends SimpleMeanMetric {
+  static readonly schema = nameOnlySchema('MeanSquaredLogarithmicError');
+  constructor(config: NameOnlyConfig = {}) {
+    super(MeanSquaredLogarithmicError.schema, 'MeanSquaredLogarithmicError', 'mean_squared_logarithmic_error', meanSquaredLogarithmicErrorRows, config);
+  }
+}
 
 /** Mean of mean(log cosh(p - y)) per sample (Keras metrics.LogCoshError; its log name is `logcosh`). */
-export const LogCoshError = defineSimpleMeanMetric('LogCoshError', 'logcosh', logCoshRows);
-export type LogCoshError = InstanceType<typeof LogCoshError>;
+export class LogCoshError extends SimpleMeanMetric {
+  static readonly schema = nameOnlySchema('LogCoshError');
+  constructor(config: NameOnlyConfig = {}) {
+    super(LogCoshError.schema, 'LogCoshError', 'logcosh', logCoshRows, config);
+  }
+}
 
 export const rootMeanSquaredErrorSchema = z
   .object({ type: z.literal('RootMeanSquaredError'), name: metricNameSchema.optional() })

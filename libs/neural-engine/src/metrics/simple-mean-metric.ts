@@ -1,11 +1,10 @@
 import { z } from 'zod';
 import { parseConfig } from '../config.js';
 import type { Tensor } from '../tensor.js';
-import type { RowFunction } from './loss-rows.js';
 import { metricNameSchema } from './common.js';
+import type { RowFunction } from './loss-rows.js';
 import { MeanMetric } from './mean-metric.js';
 import type { MetricConfig } from './metric.js';
-
 
 /** Schema of a metric whose only argument is `name`. */
 export function nameOnlySchema<T extends string>(type: T) {
@@ -17,27 +16,22 @@ export interface NameOnlyConfig {
   name?: string | undefined;
 }
 
-/**
- * Defines a Keras MeanMetricWrapper metric with no arguments but `name`: mse, mae, hinge... Each gets its own class
- * (so `instanceof` and class names match Keras) and a schema accepting `{type, name?}`.
- */
-export function defineSimpleMeanMetric<T extends string>(type: T, defaultName: string, fn: RowFunction) {
-  const schema = nameOnlySchema(type);
-  const cls = class extends MeanMetric {
-    static readonly schema = schema;
-    constructor(config: NameOnlyConfig = {}) {
-      const c = parseConfig(schema, { ...config, type });
-      super(c.name ?? defaultName);
-    }
+/** A Keras MeanMetricWrapper metric with no argument but `name` (mse, mae, hinge...): the mean of a per-row function. */
+export abstract class SimpleMeanMetric extends MeanMetric {
+  /** Keras class name, the `type` of its config. */
+  readonly className: string;
 
-    protected rowValues(yTrue: Tensor, yPred: Tensor): ArrayLike<number> {
-      return fn(yTrue, yPred);
-    }
+  constructor(schema: z.ZodObject, type: string, defaultName: string, private readonly fn: RowFunction, config: NameOnlyConfig) {
+    const c = parseConfig(schema, { ...config, type }) as NameOnlyConfig;
+    super(c.name ?? defaultName);
+    this.className = type;
+  }
 
-    getConfig(): MetricConfig {
-      return { type, name: this.name };
-    }
-  };
-  Object.defineProperty(cls, 'name', { value: type });
-  return cls;
+  protected rowValues(yTrue: Tensor, yPred: Tensor): Float64Array {
+    return this.fn(yTrue, yPred);
+  }
+
+  getConfig(): MetricConfig {
+    return { type: this.className, name: this.name };
+  }
 }
