@@ -29,7 +29,6 @@ export class AlphaDropout extends Layer {
   readonly rate: number;
   readonly noiseShape: (number | null)[] | null;
   readonly seed: number | null;
-  private readonly seeded: Rng | null;
   private readonly broadcast: NoiseBroadcast;
   private lastKept: { kept: Tensor; index: Int32Array | null } | null = null;
 
@@ -39,7 +38,7 @@ export class AlphaDropout extends Layer {
     this.rate = parsed.rate;
     this.noiseShape = parsed.noiseShape ? [...parsed.noiseShape] : null;
     this.seed = parsed.seed ?? null;
-    this.seeded = this.seed === null ? null : new Rng(this.seed);
+    this.seededRng = this.seed === null ? null : new Rng(this.seed);
     this.broadcast = new NoiseBroadcast(this, this.noiseShape);
   }
 
@@ -60,7 +59,7 @@ export class AlphaDropout extends Layer {
       this.lastKept = null;
       return x;
     }
-    const rng = this.seeded ?? this.rng;
+    const rng = this.random;
     const rate = this.rate;
     const { noise, index } = this.broadcast.resolve(x.shape);
     const kept = this.backend.zeros(noise);

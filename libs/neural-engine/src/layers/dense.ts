@@ -10,11 +10,14 @@ import { type Shape, type Tensor, asMatrix, formatShape } from '../tensor.js';
 import { type LayerConfig, Layer, baseLayerSchema } from './layer.js';
 import type { Variable } from './variable.js';
 
+/** Config of Dense (Keras 3 arguments, camelCase). */
 export const denseSchema = baseLayerSchema.extend({
   type: z.literal('Dense'),
   /** Output features. */
   units: positiveInt,
+  /** Applied to x·kernel + bias; linear when absent. */
   activation: activationSchema.nullable().optional(),
+  /** Whether to add a bias vector (default true). */
   useBias: z.boolean().optional(),
   kernelInitializer: initializerSchema.optional(),
   biasInitializer: initializerSchema.optional(),
@@ -24,6 +27,7 @@ export const denseSchema = baseLayerSchema.extend({
   kernelConstraint: constraintSchema.nullable().optional(),
   biasConstraint: constraintSchema.nullable().optional(),
 }).strict();
+/** Dense config as written by users (defaults not yet applied). */
 export type DenseConfig = z.input<typeof denseSchema>;
 
 /** Fully connected layer: y = activation(x·kernel + bias), applied over the last axis of x. */

@@ -26,7 +26,6 @@ export class Dropout extends Layer {
   readonly rate: number;
   readonly noiseShape: (number | null)[] | null;
   readonly seed: number | null;
-  private readonly seeded: Rng | null;
   private readonly broadcast: NoiseBroadcast;
   private lastMask: { mask: Tensor; index: Int32Array | null } | null = null;
 
@@ -37,7 +36,7 @@ export class Dropout extends Layer {
     this.noiseShape = parsed.noiseShape ? [...parsed.noiseShape] : null;
     this.seed = parsed.seed ?? null;
     // Created once, so a seeded layer draws a fresh (but reproducible) mask at every step.
-    this.seeded = this.seed === null ? null : new Rng(this.seed);
+    this.seededRng = this.seed === null ? null : new Rng(this.seed);
     this.broadcast = new NoiseBroadcast(this, this.noiseShape);
   }
 
@@ -51,7 +50,7 @@ export class Dropout extends Layer {
       this.lastMask = null;
       return x;
     }
-    const rng = this.seeded ?? this.rng;
+    const rng = this.random;
     const { noise, index } = this.broadcast.resolve(x.shape);
     const rate = this.rate;
     const keepScale = 1 / (1 - rate);

@@ -19,7 +19,6 @@ export class GaussianDropout extends Layer {
   readonly className = 'GaussianDropout';
   readonly rate: number;
   readonly seed: number | null;
-  private readonly seeded: Rng | null;
   private lastNoise: Tensor | null = null;
 
   constructor(config: Omit<GaussianDropoutConfig, 'type'>) {
@@ -27,7 +26,7 @@ export class GaussianDropout extends Layer {
     super(parsed);
     this.rate = parsed.rate;
     this.seed = parsed.seed ?? null;
-    this.seeded = this.seed === null ? null : new Rng(this.seed);
+    this.seededRng = this.seed === null ? null : new Rng(this.seed);
   }
 
   computeOutputShape(inputShape: Shape): Shape {
@@ -39,7 +38,7 @@ export class GaussianDropout extends Layer {
       this.lastNoise = null;
       return x;
     }
-    const rng = this.seeded ?? this.rng;
+    const rng = this.random;
     const stddev = Math.sqrt(this.rate / (1 - this.rate));
     const noise = this.backend.zeros(x.shape);
     this.backend.map(noise, () => rng.normal(1, stddev), noise);

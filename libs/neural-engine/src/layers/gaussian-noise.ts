@@ -19,14 +19,13 @@ export class GaussianNoise extends Layer {
   readonly className = 'GaussianNoise';
   readonly stddev: number;
   readonly seed: number | null;
-  private readonly seeded: Rng | null;
 
   constructor(config: Omit<GaussianNoiseConfig, 'type'>) {
     const parsed = parseConfig(gaussianNoiseSchema, { ...config, type: 'GaussianNoise' });
     super(parsed);
     this.stddev = parsed.stddev;
     this.seed = parsed.seed ?? null;
-    this.seeded = this.seed === null ? null : new Rng(this.seed);
+    this.seededRng = this.seed === null ? null : new Rng(this.seed);
   }
 
   computeOutputShape(inputShape: Shape): Shape {
@@ -35,7 +34,7 @@ export class GaussianNoise extends Layer {
 
   forward(x: Tensor, training: boolean): Tensor {
     if (!training || this.stddev === 0) return x;
-    const rng = this.seeded ?? this.rng;
+    const rng = this.random;
     const stddev = this.stddev;
     return this.backend.map(x, (v) => v + rng.normal(0, stddev));
   }

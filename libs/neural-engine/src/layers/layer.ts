@@ -58,6 +58,12 @@ export abstract class Layer {
   /** Activity-regularization penalty of the last forward pass. */
   activityPenalty = 0;
 
+  /**
+   * The layer's own generator when its config has a `seed` (Keras layers with a seed draw from it, not the model's);
+   * its state is saved with the training state so a resumed run draws the same masks.
+   */
+  seededRng: Rng | null = null;
+
   protected backend!: Backend;
   protected rng!: Rng;
   private inShape: Shape | undefined;
@@ -84,6 +90,11 @@ export abstract class Layer {
   get outputShape(): Shape {
     if (!this.outShape) throw new Error(`layer ${this.name} is not built`);
     return this.outShape;
+  }
+
+  /** Where the layer draws random numbers: its own seeded generator, or the model's. */
+  protected get random(): Rng {
+    return this.seededRng ?? this.rng;
   }
 
   /** Validates the input shape and creates the weights. */
@@ -165,7 +176,8 @@ export abstract class Layer {
 
   /** Base config fields shared by every layer's getConfig. */
   protected baseConfig(): LayerConfig {
-    const config: LayerConfig = { type: this.className, name: this.name };
+    const config: LayerConfig = { type: this.className };
+    if (this.name) config.name = this.name;
     if (!this.trainable) config.trainable = false;
     if (this.declaredInputShape) config.inputShape = [...this.declaredInputShape];
     return config;

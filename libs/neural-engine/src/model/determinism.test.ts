@@ -16,6 +16,8 @@ const definition = (seed: number): ModelDefinition => ({
   layers: [
     { type: 'Dense', units: 12, activation: 'relu', inputShape: [4], kernelRegularizer: { type: 'L2', l2: 0.001 } },
     { type: 'Dropout', rate: 0.3 },
+    // A layer with its own seed draws from its own generator, which the training state must carry too.
+    { type: 'GaussianNoise', stddev: 0.1, seed: 77 },
     { type: 'Dense', units: 3, activation: 'softmax' },
   ],
 });

@@ -299,22 +299,15 @@ export class Sequential implements Network, CallbackModel {
   /** Everything needed to continue training exactly: weights, optimizer slots and iterations, RNG state. */
   saveTrainingState(epoch: number = this.completedEpochs): Uint8Array {
     const compiled = this.requireCompiled();
+    // The optimizer state includes a constant learning rate, so a rate changed by ReduceLROnPlateau survives a resume.
     const opt = compiled.optimizer.getState();
-    let learningRate: number | null = null;
-    try {
-      const lr = compiled.optimizer.learningRate;
-      compiled.optimizer.learningRate = lr; // only constants are settable; a schedule throws and is rebuilt from config
-      learningRate = lr;
-    } catch {
-      learningRate = null;
-    }
     const vars = allVariables(this);
     return encodeContainer(
       {
         epoch,
         seed: this.seed,
         rng: this.rng.getState(),
-        learningRate,
+        layerRngs: this.layers.filter((l) => l.seededRng).map((l) => ({ layer: l.name, state: l.seededRng!.getState() })),
         weights: this.weightManifest(),
         optimizer: { iterations: opt.iterations, arrays: opt.arrays.map((a) => ({ length: a.length, dtype: a instanceof Float32Array ? 'float32' : 'float64' })) },
       },
@@ -330,8 +323,12 @@ export class Sequential implements Network, CallbackModel {
     const weights = arrays.slice(0, header.weights.length);
     this.setWeights(weights);
     compiled.optimizer.setState({ iterations: header.optimizer.iterations, arrays: arrays.slice(header.weights.length) });
-    if (header.learningRate !== null) compiled.optimizer.learningRate = header.learningRate;
     this.rng.setState(header.rng);
+    for (const { layer, state } of header.layerRngs) {
+      const target = this.layers.find((l) => l.name === layer)?.seededRng;
+      if (!target) throw new DataError(`training state has a random generator for layer ${layer}, which has no seed in this model`);
+      target.setState(state);
+    }
     this.completedEpochs = header.epoch;
     return { epoch: header.epoch };
   }

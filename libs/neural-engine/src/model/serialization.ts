@@ -57,8 +57,10 @@ export interface TrainingStateHeader {
   /** Epochs completed: resume with initialEpoch = epoch. */
   epoch: number;
   seed: number;
+  /** The model's generator state. */
   rng: number[];
-  learningRate: number | null;
+  /** States of the generators of layers that have their own seed. */
+  layerRngs: { layer: string; state: number[] }[];
   weights: WeightSpec[];
   optimizer: { iterations: number; arrays: { length: number; dtype: 'float32' | 'float64' }[] };
 }

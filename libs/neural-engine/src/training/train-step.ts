@@ -12,8 +12,8 @@ export interface StepResult {
 }
 
 /**
- * One training step on a batch: forward, loss and its gradient, backward, regularizer gradients, optimizer update,
- * constraints, metric updates. `beforeUpdate` sees the raw gradients (diagnostics).
+ * One training step on a batch: forward, loss and its gradient, backward, regularizer gradients, optimizer update
+ * (which applies constraints), metric updates. `beforeUpdate` sees the raw gradients (diagnostics).
  */
 export function trainStep(
   network: Network,
@@ -33,8 +33,8 @@ export function trainStep(
   network.backward(grad);
   for (const v of variables) if (v.regularizer) v.regularizer.accumulateGradient(v.value, v.grad, backend);
   beforeUpdate?.();
+  // The optimizer applies the variables' constraints after its update, as Keras optimizers do.
   compiled.optimizer.applyGradients(variables, backend);
-  for (const v of variables) if (v.constraint) v.constraint.apply(v.value, backend);
   updateMetrics(compiled.metrics(y.shape, yPred.shape), y, yPred, sampleWeight);
   return { loss: total, finite: true };
 }
