@@ -12,8 +12,10 @@ import { evaluateData, type ProgressEvent, runFit } from '../training/fit.js';
 import { type Network, allVariables, trainableVariables } from '../training/network.js';
 import { trainStep } from '../training/train-step.js';
 import { type ArrayData, type TensorInput, conformToShape, gatherSamples, sampleCount, sliceSamples, toArrayData } from './data.js';
+import { checkLabels, sampleWeights } from './labels.js';
+import { assignUniqueNames, prefixError } from './layer-names.js';
 import { type FitConfig, fitConfigSchema, type ModelDefinition, modelDefinitionSchema } from './definition.js';
-import { decodeContainer, encodeContainer, packArrays, type SavedWeights, unpackArrays, type WeightSpec } from './serialization.js';
+import { checkManifest, decodeContainer, encodeContainer, packArrays, type SavedWeights, unpackArrays, type WeightSpec } from './serialization.js';
 import { formatSummary, type ModelSummary, summarize } from './summary.js';
 
 /** Options of a Sequential model that are not part of its JSON definition. */
@@ -154,13 +156,13 @@ export class Sequential implements Network, CallbackModel {
     const { callbacks = [], validationData, sampleWeight, signal, onProgress, ...json } = options;
     const config = parseConfig(fitConfigSchema.omit({ callbacks: true }), json);
     let xs = this.prepareX(x, 'x');
-    let ys = this.prepareY(y, sampleCount(xs), 'y');
-    let weights = this.prepareSampleWeight(sampleWeight, sampleCount(xs), config.classWeight, ys);
+    let ys = checkLabels(y, sampleCount(xs), this.outputShape, 'y');
+    let weights = sampleWeights(sampleWeight, sampleCount(xs), config.classWeight, ys);
     let validation = null;
     if (validationData) {
       const vx = this.prepareX(validationData[0], 'validationData.x');
-      const vy = this.prepareY(validationData[1], sampleCount(vx), 'validationData.y');
-      validation = { x: vx, y: vy, sampleWeight: this.prepareSampleWeight(validationData[2], sampleCount(vx), undefined, vy) };
+      const vy = checkLabels(validationData[1], sampleCount(vx), this.outputShape, 'validationData.y');
+      validation = { x: vx, y: vy, sampleWeight: sampleWeights(validationData[2], sampleCount(vx), undefined, vy) };
     } else if (config.validationSplit > 0) {
       // Keras takes the validation samples from the end of the arrays, before any shuffling.
       const n = sampleCount(xs);
@@ -203,8 +205,8 @@ export class Sequential implements Network, CallbackModel {
     const compiled = this.requireCompiled();
     const xs = this.prepareX(x, 'x');
     const n = sampleCount(xs);
-    const ys = this.prepareY(y, n, 'y');
-    const weights = this.prepareSampleWeight(options.sampleWeight, n, options.classWeight, ys);
+    const ys = checkLabels(y, n, this.outputShape, 'y');
+    const weights = sampleWeights(options.sampleWeight, n, options.classWeight, ys);
     const order = Uint32Array.from({ length: n }, (_, i) => i);
     const metrics = compiled.metrics(ys.shape, [0, ...this.outputShape]);
     for (const { metric } of metrics) metric.reset();
@@ -218,8 +220,8 @@ export class Sequential implements Network, CallbackModel {
   evaluate(x: TensorInput, y: TensorInput, options: { batchSize?: number; sampleWeight?: ArrayLike<number> } = {}): Logs {
     const compiled = this.requireCompiled();
     const xs = this.prepareX(x, 'x');
-    const ys = this.prepareY(y, sampleCount(xs), 'y');
-    const weights = this.prepareSampleWeight(options.sampleWeight, sampleCount(xs), undefined, ys);
+    const ys = checkLabels(y, sampleCount(xs), this.outputShape, 'y');
+    const weights = sampleWeights(options.sampleWeight, sampleCount(xs), undefined, ys);
     return evaluateData(this, compiled, this.backend, xs, ys, weights, options.batchSize ?? 32);
   }
 
@@ -341,47 +343,6 @@ export class Sequential implements Network, CallbackModel {
     return conformToShape(toArrayData(x, label), this.inputShape, label);
   }
 
-  private prepareY(y: TensorInput, samples: number, label: string): ArrayData {
-    const ys = toArrayData(y, label);
-    if (sampleCount(ys) !== samples) throw new DataError(`${label} has ${sampleCount(ys)} samples but x has ${samples}`);
-    const out = this.outputShape;
-    const per = ys.shape.slice(1);
-    const matches = per.length === out.length && per.every((d, i) => d === out[i]);
-    // Sparse labels: one class index per output row, shaped like the output without its last axis (or with a trailing 1).
-    const sparse = shapeSize(per) * (out[out.length - 1] ?? 1) === shapeSize(out) && (per.length === out.length - 1 || per[per.length - 1] === 1);
-    if (!matches && !sparse) {
-      throw new DataError(`${label} has per-sample shape ${formatShape(per, false)}; the model outputs ${formatShape(out, false)} (labels must match it, or be class indices)`);
-    }
-    return ys;
-  }
-
-  private prepareSampleWeight(
-    sampleWeight: ArrayLike<number> | undefined,
-    samples: number,
-    classWeight: Record<string, number> | undefined,
-    ys: ArrayData,
-  ): Float64Array | null {
-    if (!sampleWeight && !classWeight) return null;
-    const weights = new Float64Array(samples).fill(1);
-    if (sampleWeight) {
-      if (sampleWeight.length !== samples) throw new DataError(`sampleWeight has ${sampleWeight.length} values; expected one per sample (${samples})`);
-      for (let i = 0; i < samples; i++) {
-        const w = sampleWeight[i]!;
-        if (!Number.isFinite(w) || w < 0) throw new DataError(`sampleWeight[${i}] is ${w}; expected a finite number >= 0`);
-        weights[i] = w;
-      }
-    }
-    if (classWeight) {
-      const per = shapeSize(ys.shape.slice(1));
-      for (let i = 0; i < samples; i++) {
-        const cls = per === 1 ? Math.round(ys.data[i]!) : argmax(ys.data, i * per, per);
-        // Classes missing from classWeight keep weight 1.
-        weights[i]! *= classWeight[String(cls)] ?? 1;
-      }
-    }
-    return weights;
-  }
-
   private requireBuilt(): void {
     if (!this.built) this.build();
   }
@@ -391,49 +352,4 @@ export class Sequential implements Network, CallbackModel {
     if (!this.compiled) throw new ConfigError('the model must be compiled (optimizer, loss, metrics) before training or evaluation');
     return this.compiled;
   }
-}
-
-function argmax(data: ArrayLike<number>, offset: number, n: number): number {
-  let best = 0;
-  for (let j = 1; j < n; j++) if (data[offset + j]! > data[offset + best]!) best = j;
-  return best;
-}
-
-/** Gives unnamed layers Keras-style unique names: dense, dense_1, dense_2... */
-function assignUniqueNames(layers: Layer[]): void {
-  const used = new Set(layers.map((l) => l.name).filter(Boolean));
-  const seen = new Set<string>();
-  layers.forEach((layer, i) => {
-    if (layer.name) {
-      if (seen.has(layer.name)) {
-        throw new ConfigError(`layers[${i}].name: duplicate layer name ${JSON.stringify(layer.name)}`, [{ path: `layers[${i}].name`, message: 'duplicate layer name', received: layer.name }]);
-      }
-      seen.add(layer.name);
-      return;
-    }
-    const base = layer.className.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z])([A-Z][a-z])/g, '$1_$2').toLowerCase();
-    let name = base;
-    for (let k = 1; used.has(name); k++) name = `${base}_${k}`;
-    used.add(name);
-    seen.add(name);
-    layer.name = name;
-  });
-}
-
-function checkManifest(got: readonly WeightSpec[], expected: readonly WeightSpec[]): void {
-  if (got.length !== expected.length) throw new DataError(`saved weights have ${got.length} arrays; this model has ${expected.length}`);
-  got.forEach((w, i) => {
-    const e = expected[i]!;
-    if (w.name !== e.name || w.shape.join() !== e.shape.join()) {
-      throw new DataError(`saved weight ${i} is ${w.name} ${formatShape(w.shape, false)}; this model expects ${e.name} ${formatShape(e.shape, false)}`);
-    }
-  });
-}
-
-/** Re-roots a layer's ConfigError at its position in the model (`layers[2]`), so messages point into the definition. */
-function prefixError(e: unknown, path: string, layerName?: string): unknown {
-  if (!(e instanceof ConfigError)) return e;
-  const issues = e.issues.map((i) => ({ ...i, path: i.path && i.path !== layerName ? `${path}.${i.path}` : path }));
-  const message = e.message.startsWith(path) ? e.message : `${path}: ${e.message}`;
-  return new ConfigError(message, issues);
 }

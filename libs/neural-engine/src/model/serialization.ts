@@ -1,4 +1,5 @@
-import type { FloatArray } from '../tensor.js';
+import { DataError } from '../errors.js';
+import { type FloatArray, formatShape } from '../tensor.js';
 
 /*
  * Binary formats. Weights: a manifest (names, shapes, order) plus one little-endian buffer, as TensorFlow.js stores
@@ -93,4 +94,15 @@ export function decodeContainer(bytes: Uint8Array): { header: TrainingStateHeade
     ...header.optimizer.arrays,
   ];
   return { header, arrays: unpackArrays(bytes.subarray(12 + jsonLength), specs) };
+}
+
+/** Throws a DataError unless saved weights have exactly this model's names and shapes, in order. */
+export function checkManifest(got: readonly WeightSpec[], expected: readonly WeightSpec[]): void {
+  if (got.length !== expected.length) throw new DataError(`saved weights have ${got.length} arrays; this model has ${expected.length}`);
+  got.forEach((w, i) => {
+    const e = expected[i]!;
+    if (w.name !== e.name || w.shape.join() !== e.shape.join()) {
+      throw new DataError(`saved weight ${i} is ${w.name} ${formatShape(w.shape, false)}; this model expects ${e.name} ${formatShape(e.shape, false)}`);
+    }
+  });
 }
