@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, EnvError, parseEnv } from './env.js';
+
+describe('parseEnv', () => {
+  it('applies the local defaults to an empty environment', () => {
+    expect(parseEnv({})).toEqual({
+      DATABASE_URL: DEFAULT_DATABASE_URL,
+      REDIS_URL: DEFAULT_REDIS_URL,
+      PORT: 3000,
+      NODE_ENV: 'development',
+      LOG_LEVEL: 'info',
+    });
+  });
+
+  it('treats empty variables as unset and ignores unrelated ones', () => {
+    const env = parseEnv({ PORT: '', DATABASE_URL: '', HOME: '/root' });
+    expect(env.PORT).toBe(3000);
+    expect(env.DATABASE_URL).toBe(DEFAULT_DATABASE_URL);
+    expect(env).not.toHaveProperty('HOME');
+  });
+
+  it('reads every variable and coerces the port', () => {
+    const env = parseEnv({
+      DATABASE_URL: 'postgres://kiln:secret@db.internal:6432/kiln_prod',
+      REDIS_URL: 'rediss://cache.internal:6380/2',
+      PORT: '8080',
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+    });
+    expect(env).toEqual({
+      DATABASE_URL: 'postgres://kiln:secret@db.internal:6432/kiln_prod',
+      REDIS_URL: 'rediss://cache.internal:6380/2',
+      PORT: 8080,
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+    });
+  });
+
+  it('names every bad variable in one readable error, without echoing URLs', () => {
+    let caught: unknown;
+    try {
+      parseEnv({
+        DATABASE_URL: 'mysql://root:hunter2@127.0.0.1/kiln',
+        REDIS_URL: 'not a url',
+        PORT: 'eighty',
+        NODE_ENV: 'staging',
+        LOG_LEVEL: 'verbose',
+      });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(EnvError);
+    const error = caught as EnvError;
+    expect(error.issues.map((i) => i.variable).sort()).toEqual(['DATABASE_URL', 'LOG_LEVEL', 'NODE_ENV', 'PORT', 'REDIS_URL']);
+    expect(error.message).toMatch(/^Invalid environment:\n/);
+    expect(error.message).toContain('  DATABASE_URL: expected a postgresql:// or postgres:// URL');
+    expect(error.message).toContain('  REDIS_URL: expected a redis:// or rediss:// URL');
+    expect(error.message).toContain('  PORT: expected a port number (0-65535), received "eighty"');
+    expect(error.message).toMatch(/ {2}NODE_ENV: .*"development"\|"test"\|"production"/);
+    expect(error.message).toContain('  LOG_LEVEL: ');
+    expect(error.message).not.toContain('hunter2');
+  });
+
+  it.each([['-1'], ['65536'], ['80.5']])('rejects the port %s', (PORT) => {
+    expect(() => parseEnv({ PORT })).toThrow(/PORT: expected a port number \(0-65535\)/);
+  });
+});
