@@ -50,7 +50,7 @@ describe('constraint registry and getConstraint', () => {
 
   it('getConfig does not share the axis array with the instance', () => {
     const c = getConstraint({ type: 'UnitNorm', axis: [0, 1] });
-    (c.getConfig() as { axis: number[] }).axis.push(5);
+    (c.getConfig() as unknown as { axis: number[] }).axis.push(5);
     expect(c.getConfig()).toEqual({ type: 'UnitNorm', axis: [0, 1] });
   });
 

@@ -138,7 +138,7 @@ describe('against TensorFlow.js constraints (same formulas, epsilon 1e-7)', () =
   });
   const values = testInputs(24, 3, 4);
   const shape = [4, 6];
-  const cases: Array<[string, Constraint, tf.constraints.Constraint]> = [
+  const cases: Array<[string, Constraint, ReturnType<typeof tf.constraints.maxNorm>]> = [
     ['maxNorm axis 0', new MaxNorm({ maxValue: 1.5 }), tf.constraints.maxNorm({ maxValue: 1.5, axis: 0 })],
     ['maxNorm axis 1', new MaxNorm({ maxValue: 1.5, axis: 1 }), tf.constraints.maxNorm({ maxValue: 1.5, axis: 1 })],
     ['minMaxNorm', new MinMaxNorm({ minValue: 2, maxValue: 3, rate: 0.7 }), tf.constraints.minMaxNorm({ minValue: 2, maxValue: 3, rate: 0.7, axis: 0 })],

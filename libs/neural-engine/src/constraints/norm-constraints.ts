@@ -1,3 +1,4 @@
+import type { Backend } from '../backend/backend.js';
 import { z } from 'zod';
 import { parseConfig } from '../config.js';
 import type { Tensor } from '../tensor.js';
@@ -48,7 +49,7 @@ export class MaxNorm implements Constraint {
     this.maxValue = c.maxValue ?? 2;
     this.axis = copyAxis(c.axis ?? 0);
   }
-  apply(w: Tensor): void {
+  apply(w: Tensor, _backend?: Backend): void {
     rescale(w, this.axis, this.name, (n) => Math.min(n, this.maxValue));
   }
   getConfig(): ConstraintConfig {
@@ -73,7 +74,7 @@ export class MinMaxNorm implements Constraint {
     this.rate = c.rate ?? 1;
     this.axis = copyAxis(c.axis ?? 0);
   }
-  apply(w: Tensor): void {
+  apply(w: Tensor, _backend?: Backend): void {
     rescale(w, this.axis, this.name, (n) => {
       const clipped = Math.min(Math.max(n, this.minValue), this.maxValue);
       return this.rate * clipped + (1 - this.rate) * n;
@@ -91,7 +92,7 @@ export class UnitNorm implements Constraint {
   constructor(args: Omit<z.input<typeof unitNormSchema>, 'type'> = {}) {
     this.axis = copyAxis(parseConfig(unitNormSchema, { ...args, type: 'UnitNorm' }).axis ?? 0);
   }
-  apply(w: Tensor): void {
+  apply(w: Tensor, _backend?: Backend): void {
     rescale(w, this.axis, this.name, () => 1);
   }
   getConfig(): ConstraintConfig {

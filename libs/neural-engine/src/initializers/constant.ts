@@ -1,3 +1,4 @@
+import type { Rng } from '../rng.js';
 import { z } from 'zod';
 import { parseConfig } from '../config.js';
 import { type Shape, shapeSize } from '../tensor.js';
@@ -13,7 +14,7 @@ export class Zeros implements Initializer {
   constructor(args: Omit<z.input<typeof zerosSchema>, 'type'> = {}) {
     parseConfig(zerosSchema, { ...args, type: 'Zeros' });
   }
-  init(shape: Shape): Float64Array {
+  init(shape: Shape, _rng?: Rng): Float64Array {
     return new Float64Array(shapeSize(shape));
   }
   getConfig(): InitializerConfig {
@@ -27,7 +28,7 @@ export class Ones implements Initializer {
   constructor(args: Omit<z.input<typeof onesSchema>, 'type'> = {}) {
     parseConfig(onesSchema, { ...args, type: 'Ones' });
   }
-  init(shape: Shape): Float64Array {
+  init(shape: Shape, _rng?: Rng): Float64Array {
     return new Float64Array(shapeSize(shape)).fill(1);
   }
   getConfig(): InitializerConfig {
@@ -42,7 +43,7 @@ export class Constant implements Initializer {
   constructor(args: Omit<z.input<typeof constantSchema>, 'type'> = {}) {
     this.value = parseConfig(constantSchema, { ...args, type: 'Constant' }).value ?? 0;
   }
-  init(shape: Shape): Float64Array {
+  init(shape: Shape, _rng?: Rng): Float64Array {
     return new Float64Array(shapeSize(shape)).fill(this.value);
   }
   getConfig(): InitializerConfig {

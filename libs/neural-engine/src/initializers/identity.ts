@@ -1,3 +1,4 @@
+import type { Rng } from '../rng.js';
 import { z } from 'zod';
 import { parseConfig } from '../config.js';
 import { ConfigError } from '../errors.js';
@@ -15,7 +16,7 @@ export class Identity implements Initializer {
     this.gain = parseConfig(identitySchema, { ...args, type: 'Identity' }).gain ?? 1;
   }
 
-  init(shape: Shape): Float64Array {
+  init(shape: Shape, _rng?: Rng): Float64Array {
     if (shape.length !== 2) {
       throw new ConfigError(`Identity initializer needs a 2-D weight, received shape ${formatShape(shape, false)}`);
     }

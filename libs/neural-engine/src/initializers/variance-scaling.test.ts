@@ -93,7 +93,7 @@ describe('against TensorFlow.js initializers (same distribution parameters, diff
   });
 
   /** Sample moments of a TF.js initializer over `shape`. */
-  function tfMoments(init: tf.initializers.Initializer, shape: number[]) {
+  function tfMoments(init: ReturnType<typeof tf.initializers.glorotUniform>, shape: number[]) {
     const t = init.apply(shape);
     const values = Float64Array.from(t.dataSync());
     t.dispose();
@@ -101,7 +101,7 @@ describe('against TensorFlow.js initializers (same distribution parameters, diff
   }
 
   const shape = [400, 300];
-  const uniformCases: Array<[string, VarianceScaling, tf.initializers.Initializer]> = [
+  const uniformCases: Array<[string, VarianceScaling, ReturnType<typeof tf.initializers.glorotUniform>]> = [
     ['glorotUniform', new GlorotUniform({ seed: 1 }), tf.initializers.glorotUniform({ seed: 1 })],
     ['heUniform', new HeUniform({ seed: 1 }), tf.initializers.heUniform({ seed: 1 })],
     ['lecunUniform', new LecunUniform({ seed: 1 }), tf.initializers.leCunUniform({ seed: 1 })],
@@ -117,7 +117,7 @@ describe('against TensorFlow.js initializers (same distribution parameters, diff
     });
   }
 
-  const normalCases: Array<[string, VarianceScaling, tf.initializers.Initializer]> = [
+  const normalCases: Array<[string, VarianceScaling, ReturnType<typeof tf.initializers.glorotUniform>]> = [
     ['glorotNormal', new GlorotNormal({ seed: 1 }), tf.initializers.glorotNormal({ seed: 1 })],
     ['heNormal', new HeNormal({ seed: 1 }), tf.initializers.heNormal({ seed: 1 })],
     ['lecunNormal', new LecunNormal({ seed: 1 }), tf.initializers.leCunNormal({ seed: 1 })],
@@ -135,7 +135,7 @@ describe('against TensorFlow.js initializers (same distribution parameters, diff
   }
 
   it('randomNormal, randomUniform and truncatedNormal match TF.js moments', () => {
-    const pairs: Array<[Float64Array, tf.initializers.Initializer]> = [];
+    const pairs: Array<[Float64Array, ReturnType<typeof tf.initializers.glorotUniform>]> = [];
     pairs.push([new RandomNormal({ mean: 1, stddev: 0.3 }).init(shape, new Rng(1)), tf.initializers.randomNormal({ mean: 1, stddev: 0.3, seed: 1 })]);
     pairs.push([new RandomUniform({ minval: -1, maxval: 2 }).init(shape, new Rng(1)), tf.initializers.randomUniform({ minval: -1, maxval: 2, seed: 1 })]);
     pairs.push([new TruncatedNormal({ mean: 0, stddev: 0.3 }).init(shape, new Rng(1)), tf.initializers.truncatedNormal({ mean: 0, stddev: 0.3, seed: 1 })]);

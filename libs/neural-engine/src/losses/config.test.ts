@@ -97,7 +97,7 @@ describe('getConfig round trip', () => {
     expect(again.call(yTrue, yPred)).toBe(loss.call(yTrue, yPred));
     // getConfig hands out a copy: changing it does not change the loss.
     if (type === 'CategoricalFocalCrossentropy') {
-      ((saved as { alpha: number[] }).alpha)[0] = 99;
+      ((saved as unknown as { alpha: number[] }).alpha)[0] = 99;
       expect(loss.getConfig()).toMatchObject({ alpha: [0.1, 0.2, 0.7] });
     }
   });

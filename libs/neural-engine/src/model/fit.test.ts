@@ -106,7 +106,7 @@ describe('fit', () => {
     const rates: number[] = [];
     await model.fit(iris.x, iris.y, {
       epochs: 3,
-      callbacks: [new LearningRateScheduler((epoch) => 0.1 / (epoch + 1))],
+      callbacks: [new LearningRateScheduler((epoch: number) => 0.1 / (epoch + 1))],
       onProgress: (e) => e.type === 'epoch' && rates.push(e.learningRate),
     });
     expect(rates.map((r) => +r.toFixed(6))).toEqual([0.1, 0.05, +(0.1 / 3).toFixed(6)]);

@@ -29,7 +29,7 @@ interface Case {
   /** Extra layers expressed in both libraries, inserted after the first Dense. */
   extra?: { kiln: Record<string, unknown>; tf: () => tf.layers.Layer };
   loss: { kiln: string; tf: string };
-  optimizer: { kiln: Record<string, unknown>; tf: () => tf.Optimizer };
+  optimizer: { kiln: { type: string; [arg: string]: unknown }; tf: () => tf.Optimizer };
   labels: 'onehot' | 'binary' | 'sparse' | 'regression' | 'signed' | 'positive' | 'distribution';
 }
 

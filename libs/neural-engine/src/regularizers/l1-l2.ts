@@ -41,7 +41,7 @@ export class L1 implements Regularizer {
   penalty(x: Tensor, backend: Backend): number {
     return elasticPenalty(x, this.l1, 0, backend);
   }
-  accumulateGradient(x: Tensor, grad: Tensor): void {
+  accumulateGradient(x: Tensor, grad: Tensor, _backend?: Backend): void {
     accumulateElastic(x, grad, this.l1, 0);
   }
   getConfig(): RegularizerConfig {
@@ -81,7 +81,7 @@ export class L1L2 implements Regularizer {
   penalty(x: Tensor, backend: Backend): number {
     return elasticPenalty(x, this.l1, this.l2, backend);
   }
-  accumulateGradient(x: Tensor, grad: Tensor): void {
+  accumulateGradient(x: Tensor, grad: Tensor, _backend?: Backend): void {
     accumulateElastic(x, grad, this.l1, this.l2);
   }
   getConfig(): RegularizerConfig {

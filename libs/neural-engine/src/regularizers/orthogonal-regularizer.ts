@@ -1,3 +1,4 @@
+import type { Backend } from '../backend/backend.js';
 import { z } from 'zod';
 import { parseConfig } from '../config.js';
 import { ConfigError } from '../errors.js';
@@ -37,7 +38,7 @@ export class OrthogonalRegularizer implements Regularizer {
     this.mode = c.mode ?? 'rows';
   }
 
-  penalty(x: Tensor): number {
+  penalty(x: Tensor, _backend?: Backend): number {
     const view = this.view(x);
     const n = view.count;
     // Keras divides by n(n−1)/2 = 0 here (NaN); a single vector is trivially orthogonal to the others, so 0.
@@ -51,7 +52,7 @@ export class OrthogonalRegularizer implements Regularizer {
     return (this.factor * sum) / ((n * (n - 1)) / 2);
   }
 
-  accumulateGradient(x: Tensor, grad: Tensor): void {
+  accumulateGradient(x: Tensor, grad: Tensor, _backend?: Backend): void {
     const view = this.view(x);
     const n = view.count;
     const d = view.length;
