@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CallbackModel } from './callback.js';
+import type { Callback, CallbackModel } from './callback.js';
 import { resolveMode } from './callback.js';
 import { EarlyStopping } from './early-stopping.js';
 import { ReduceLROnPlateau } from './reduce-lr-on-plateau.js';
@@ -27,15 +27,15 @@ function fakeModel(lr = 1): CallbackModel & { weights: number[] } {
 }
 
 /** Runs the callback over per-epoch values of `monitor`; returns the epoch at which training stopped (or null). */
-function drive(cb: EarlyStopping | ReduceLROnPlateau, model: CallbackModel, monitor: string, values: number[], onEpoch?: (e: number) => void): number | null {
+function drive(cb: Callback, model: CallbackModel, monitor: string, values: number[], onEpoch?: (e: number) => void): number | null {
   cb.model = model;
-  cb.onTrainBegin?.({});
+  void cb.onTrainBegin?.({});
   for (let epoch = 0; epoch < values.length; epoch++) {
     onEpoch?.(epoch);
-    cb.onEpochEnd(epoch, { [monitor]: values[epoch]! });
+    void cb.onEpochEnd?.(epoch, { [monitor]: values[epoch]! });
     if (model.stopTraining) return epoch;
   }
-  cb.onTrainEnd?.();
+  void cb.onTrainEnd?.({});
   return null;
 }
 
