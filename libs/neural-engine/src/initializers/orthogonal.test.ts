@@ -3,7 +3,7 @@ import { ConfigError } from '../errors.js';
 import { Rng } from '../rng.js';
 import { householderQr } from './householder-qr.js';
 import { Orthogonal } from './orthogonal.js';
-import { sampleMoments } from './sample-moments.js';
+import { sampleMoments } from '../testing/sample-moments.js';
 
 /** Largest |(MᵀM or MMᵀ) − gain²·I| of a row-major rows×cols matrix, over its smaller side. */
 function orthogonalityError(m: Float64Array, rows: number, cols: number, gain = 1): number {

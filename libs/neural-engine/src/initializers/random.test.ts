@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../rng.js';
 import type { Initializer } from './initializer.js';
 import { RandomNormal, RandomUniform, TruncatedNormal } from './random.js';
-import { sampleMoments } from './sample-moments.js';
+import { sampleMoments } from '../testing/sample-moments.js';
 
 const N = 200_000;
 /** Allowed deviation in standard errors (a false failure has probability ~6e-7 per check). */

@@ -4,7 +4,7 @@ import { Rng } from '../rng.js';
 import { type Shape, shapeSize } from '../tensor.js';
 import { computeFans } from './initializer.js';
 import { RandomNormal, RandomUniform, TruncatedNormal } from './random.js';
-import { sampleMoments } from './sample-moments.js';
+import { sampleMoments } from '../testing/sample-moments.js';
 import { type FanMode, type ScalingDistribution, VarianceScaling } from './variance-scaling.js';
 import { GlorotNormal, GlorotUniform, HeNormal, HeUniform, LecunNormal, LecunUniform } from './variance-scaling-presets.js';
 

@@ -5,7 +5,7 @@ import { ConfigError } from '../errors.js';
 import { float64Backend } from '../testing/gradient-check.js';
 import { type LossConfig, getLoss, lossDefinitions, lossRegistry, lossSchema } from './index.js';
 import { LossFunctionWrapper } from './loss-function-wrapper.js';
-import { oneHot, probabilities } from './test-data.js';
+import { oneHot, probabilities } from '../testing/loss-test-data.js';
 
 /*
  * Identifiers, configs and their errors: every Keras name and alias resolves, getConfig round-trips through getLoss,

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { float64Backend, maxRelativeError, numericGradient } from '../testing/gradient-check.js';
 import { type LossConfig, getLoss } from './index.js';
-import { binaryLabels, classIndices, distributions, oneHot, oneHotAlong, probabilities, reals } from './test-data.js';
+import { binaryLabels, classIndices, distributions, oneHot, oneHotAlong, probabilities, reals } from '../testing/loss-test-data.js';
 
 /*
  * Finite-difference checks of d(reduced loss)/d(yPred) for every loss and option, on the float64 backend: centered

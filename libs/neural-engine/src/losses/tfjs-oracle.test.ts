@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { JsBackend } from '../backend/js-backend.js';
 import { type LossConfig, getLoss } from './index.js';
-import { binaryLabels, classIndices, distributions, oneHot, probabilities, reals } from './test-data.js';
+import { binaryLabels, classIndices, distributions, oneHot, probabilities, reals } from '../testing/loss-test-data.js';
 
 /*
  * Values against TensorFlow.js 4.22 (pure-JS cpu backend, float32) as an independent oracle, within rtol 1e-5 (plus

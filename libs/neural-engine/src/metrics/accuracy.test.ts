@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { Accuracy, BinaryAccuracy } from './accuracy.js';
 import { CategoricalAccuracy, SparseCategoricalAccuracy } from './categorical-accuracy.js';
-import { type Batch, concat, resultOver, tensor, weightedMean } from './test-utils.js';
+import { type Batch, concat, resultOver, tensor, weightedMean } from '../testing/metric-batches.js';
 import { SparseTopKCategoricalAccuracy, TopKCategoricalAccuracy } from './top-k-accuracy.js';
 import { Rng } from '../rng.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { Rng } from '../rng.js';
 import { AUC } from './auc.js';
-import { type Batch, resultOver, tensor } from './test-utils.js';
+import { type Batch, resultOver, tensor } from '../testing/metric-batches.js';
 
 /** Exact weighted ROC-AUC by pairwise counting: P(score_pos > score_neg), ties counting one half. */
 function exactRocAuc(y: number[], s: number[], w: number[]): number {

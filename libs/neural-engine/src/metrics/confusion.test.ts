@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { FalseNegatives, FalsePositives, TrueNegatives, TruePositives } from './confusion-counts.js';
 import { PrecisionAtRecall, RecallAtPrecision, SensitivityAtSpecificity, SpecificityAtSensitivity } from './operating-point.js';
 import { Precision, Recall } from './precision-recall.js';
-import { type Batch, resultOver, tensor } from './test-utils.js';
+import { type Batch, resultOver, tensor } from '../testing/metric-batches.js';
 import { Rng } from '../rng.js';
 import type { Metric } from './metric.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { F1Score, FBetaScore } from './f-score.js';
-import { type Batch, resultOver, tensor } from './test-utils.js';
+import { type Batch, resultOver, tensor } from '../testing/metric-batches.js';
 
 /*
  * Keras docstring data: y_true [[1,1,1],[1,0,0],[1,1,0]], y_pred [[0.2,0.6,0.7],[0.2,0.6,0.6],[0.6,0.8,0.0]]. With

@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import { CategoricalHinge, Hinge, SquaredHinge } from './hinge.js';
-import { type Batch, resultOver, tensor, weightedMean } from './test-utils.js';
+import { type Batch, resultOver, tensor, weightedMean } from '../testing/metric-batches.js';
 
 /*
  * Hinge metrics. Batch 1 is the Keras docstring example: labels [[0,1],[0,0]] (0/1, so mapped to -1/1:

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { BinaryCrossentropy, CategoricalCrossentropy, KLDivergence, Poisson, SparseCategoricalCrossentropy } from './probabilistic.js';
-import { type Batch, resultOver, tensor, weightedMean } from './test-utils.js';
+import { type Batch, resultOver, tensor, weightedMean } from '../testing/metric-batches.js';
 
 const EPS = 1e-7;
 const { log } = Math;

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { ConfigError } from '../errors.js';
 import { getMetric, isVectorMetric, metricRegistry, metricSchema } from './index.js';
 import type { MetricConfig } from './metric.js';
-import { tensor } from './test-utils.js';
+import { tensor } from '../testing/metric-batches.js';
 
 /** One non-default config per Keras metric class. */
 const configs: MetricConfig[] = [

@@ -6,7 +6,7 @@ import {
   CosineSimilarity, LogCoshError, MeanAbsoluteError, MeanAbsolutePercentageError, MeanSquaredError,
   MeanSquaredLogarithmicError, RootMeanSquaredError,
 } from './regression.js';
-import { type Batch, concat, resultOver, tensor, weightedMean } from './test-utils.js';
+import { type Batch, concat, resultOver, tensor, weightedMean } from '../testing/metric-batches.js';
 import type { Metric } from './metric.js';
 
 beforeAll(async () => {

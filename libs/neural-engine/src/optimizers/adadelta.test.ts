@@ -1,6 +1,6 @@
 import { describe, it } from 'vitest';
 import { Adadelta } from './adadelta.js';
-import { GRADS, W0, expectClose, expectTrajectory, trajectory } from './test-helpers.js';
+import { GRADS, W0, expectClose, expectTrajectory, trajectory } from '../testing/optimizer-steps.js';
 
 describe('Adadelta', () => {
   it('3 steps: E[g²], Δ = -sqrt(E[Δ²] + ε)/sqrt(E[g²] + ε)·g, E[Δ²], w += lr·Δ', () => {

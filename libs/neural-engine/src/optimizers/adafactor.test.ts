@@ -1,6 +1,6 @@
 import { describe, it } from 'vitest';
 import { Adafactor } from './adafactor.js';
-import { GRADS, W0, expectClose, expectTrajectory, trajectory } from './test-helpers.js';
+import { GRADS, W0, expectClose, expectTrajectory, trajectory } from '../testing/optimizer-steps.js';
 
 const rms = (x: number[]) => Math.sqrt(x.reduce((s, v) => s + v * v, 0) / x.length);
 

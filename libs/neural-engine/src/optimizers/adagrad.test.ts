@@ -1,6 +1,6 @@
 import { describe, it } from 'vitest';
 import { Adagrad } from './adagrad.js';
-import { GRADS, W0, expectClose, expectTrajectory, trajectory } from './test-helpers.js';
+import { GRADS, W0, expectClose, expectTrajectory, trajectory } from '../testing/optimizer-steps.js';
 
 describe('Adagrad', () => {
   it('3 steps: a += g², w -= lr·g/sqrt(a + ε)', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Adam } from './adam.js';
 import { AdamW } from './adamw.js';
-import { expectClose, step, variable } from './test-helpers.js';
+import { expectClose, step, variable } from '../testing/optimizer-steps.js';
 
 const w0 = [1, -2, 0.5];
 const grads = [

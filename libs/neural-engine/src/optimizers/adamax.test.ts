@@ -1,6 +1,6 @@
 import { describe, it } from 'vitest';
 import { Adamax } from './adamax.js';
-import { GRADS, W0, expectClose, expectTrajectory, trajectory } from './test-helpers.js';
+import { GRADS, W0, expectClose, expectTrajectory, trajectory } from '../testing/optimizer-steps.js';
 
 describe('Adamax', () => {
   it('3 steps: m += (g - m)(1 - β1), u = max(β2·u, |g|), w -= lr·m/((1 - β1^t)(u + ε))', () => {

@@ -5,7 +5,7 @@ import { Variable } from '../layers/variable.js';
 import type { Tensor } from '../tensor.js';
 import { Adam } from './adam.js';
 import { SGD } from './sgd.js';
-import { GRADS, W0, backend32, expectClose, expectTrajectory, step, trajectory, variable } from './test-helpers.js';
+import { GRADS, W0, backend32, expectClose, expectTrajectory, step, trajectory, variable } from '../testing/optimizer-steps.js';
 
 // The shared step of every optimizer, exercised through SGD (w -= lr·g) so that each expected value is easy to derive.
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Ftrl } from './ftrl.js';
-import { GRADS, W0, expectClose, expectTrajectory, trajectory } from './test-helpers.js';
+import { GRADS, W0, expectClose, expectTrajectory, trajectory } from '../testing/optimizer-steps.js';
 
 /**
  * Keras 3 Ftrl per element, with p = -learningRatePower:

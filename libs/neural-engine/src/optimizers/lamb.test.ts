@@ -1,6 +1,6 @@
 import { describe, it } from 'vitest';
 import { Lamb } from './lamb.js';
-import { GRADS, W0, expectClose, expectTrajectory, trajectory } from './test-helpers.js';
+import { GRADS, W0, expectClose, expectTrajectory, trajectory } from '../testing/optimizer-steps.js';
 
 /** Keras 3 Lamb: Adam direction r = m̂/(sqrt(v̂) + ε), trust ratio ‖w‖/‖r‖ (1 if either is 0), w -= ratio·lr·r. */
 function reference(gs: number[][], w0: number[], lr: number): number[][] {

@@ -1,6 +1,6 @@
 import { describe, it } from 'vitest';
 import { Lion } from './lion.js';
-import { expectClose, trajectory } from './test-helpers.js';
+import { expectClose, trajectory } from '../testing/optimizer-steps.js';
 
 describe('Lion', () => {
   it('3 steps: w -= lr·sign(β1·m + (1 - β1)·g), m = β2·m + (1 - β2)·g', () => {

@@ -1,6 +1,6 @@
 import { describe, it } from 'vitest';
 import { Nadam } from './nadam.js';
-import { GRADS, W0, expectClose, expectTrajectory, trajectory } from './test-helpers.js';
+import { GRADS, W0, expectClose, expectTrajectory, trajectory } from '../testing/optimizer-steps.js';
 
 describe('Nadam', () => {
   it('3 steps with the Dozat momentum schedule', () => {

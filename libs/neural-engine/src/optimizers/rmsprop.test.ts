@@ -1,6 +1,6 @@
 import { describe, it } from 'vitest';
 import { RMSprop } from './rmsprop.js';
-import { GRADS, W0, expectClose, expectTrajectory, trajectory } from './test-helpers.js';
+import { GRADS, W0, expectClose, expectTrajectory, trajectory } from '../testing/optimizer-steps.js';
 
 /**
  * Keras 3 RMSprop per element: s = ρs + (1 - ρ)g²; centered: ḡ = ρḡ + (1 - ρ)g, d = s - ḡ² + ε, else d = s + ε;

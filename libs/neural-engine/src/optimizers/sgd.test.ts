@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SGD } from './sgd.js';
-import { backend32, expectClose, step, variable } from './test-helpers.js';
+import { backend32, expectClose, step, variable } from '../testing/optimizer-steps.js';
 
 // One scenario for every SGD variant: w0 = [1, -2, 0.5], lr = 0.1, gradients per step:
 const w0 = [1, -2, 0.5];

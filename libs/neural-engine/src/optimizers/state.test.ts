@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Variable } from '../layers/variable.js';
 import { getOptimizer } from './index.js';
 import type { Optimizer, OptimizerConfig } from './optimizer.js';
-import { backend32, step, variable } from './test-helpers.js';
+import { backend32, step, variable } from '../testing/optimizer-steps.js';
 
 // Optimizer A runs 5 steps; optimizer B runs 2, its state goes through getState into a fresh optimizer built from
 // B's config, which runs the remaining 3: the variables (and the states) must be equal bit for bit.

@@ -7,7 +7,7 @@ import { Adamax } from './adamax.js';
 import type { Optimizer } from './optimizer.js';
 import { RMSprop } from './rmsprop.js';
 import { SGD } from './sgd.js';
-import { GRADS, W0, expectTrajectory, trajectory } from './test-helpers.js';
+import { GRADS, W0, expectTrajectory, trajectory } from '../testing/optimizer-steps.js';
 
 // TensorFlow.js as an independent oracle: its optimizers run on the same variable and gradients for 3 steps, and
 // every step must agree with ours to float32 precision. Where TF.js and Keras 3 differ, the settings make them equal

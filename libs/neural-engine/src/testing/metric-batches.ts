@@ -1,6 +1,6 @@
-import { float64Backend } from '../testing/gradient-check.js';
+import { float64Backend } from './gradient-check.js';
 import type { Tensor } from '../tensor.js';
-import type { Metric } from './metric.js';
+import type { Metric } from '../metrics/metric.js';
 
 /*
  * Helpers for the metric tests: batches as float64 tensors, and the accumulate / reset protocol every metric must

@@ -3,7 +3,7 @@ import type { Backend } from '../backend/backend.js';
 import { JsBackend } from '../backend/js-backend.js';
 import { Variable } from '../layers/variable.js';
 import type { Shape } from '../tensor.js';
-import type { Optimizer } from './optimizer.js';
+import type { Optimizer } from '../optimizers/optimizer.js';
 
 /*
  * Helpers for the optimizer tests (imported by *.test.ts only): variables on a float32 backend, a step with given

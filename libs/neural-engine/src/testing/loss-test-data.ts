@@ -1,4 +1,4 @@
-import { testInputs } from '../testing/gradient-check.js';
+import { testInputs } from './gradient-check.js';
 
 /*
  * Deterministic inputs shared by the loss tests (not exported from the package).
