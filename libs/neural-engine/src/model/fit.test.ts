@@ -179,6 +179,32 @@ describe('fit', () => {
     expect(la).toBe(lb);
   });
 
+  it('kernel and bias constraints hold after every training step', async () => {
+    const model = new Sequential(
+      [
+        { type: 'Dense', units: 6, activation: 'relu', inputShape: [4], kernelConstraint: { type: 'MaxNorm', maxValue: 0.3 }, biasConstraint: 'non_neg' },
+        { type: 'Dense', units: 3, activation: 'softmax', kernelConstraint: { type: 'UnitNorm' } },
+      ],
+      { seed: 2 },
+    );
+    model.compile({ optimizer: { type: 'SGD', learningRate: 0.5 }, loss: 'sparse_categorical_crossentropy' });
+    const violations: string[] = [];
+    const check = (): void => {
+      const [k1, b1, k2] = model.getWeights();
+      for (let unit = 0; unit < 6; unit++) {
+        const norm = Math.hypot(...[0, 1, 2, 3].map((i) => k1![i * 6 + unit]!));
+        if (norm > 0.3 + 1e-6) violations.push(`dense kernel column ${unit} norm ${norm}`);
+      }
+      if (Array.from(b1!).some((v) => v < 0)) violations.push('dense bias negative');
+      for (let unit = 0; unit < 3; unit++) {
+        const norm = Math.hypot(...[0, 1, 2, 3, 4, 5].map((i) => k2![i * 3 + unit]!));
+        if (Math.abs(norm - 1) > 1e-5) violations.push(`dense_1 kernel column ${unit} norm ${norm}`);
+      }
+    };
+    await model.fit(iris.x, iris.y, { epochs: 3, batchSize: 16, onProgress: (e) => e.type === 'batch' && check() });
+    expect(violations).toEqual([]);
+  });
+
   it('summary prints Keras-style shapes and parameter counts', () => {
     const model = new Sequential([
       { type: 'Dense', units: 128, activation: 'relu', inputShape: [784] },
