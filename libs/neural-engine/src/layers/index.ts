@@ -1,14 +1,23 @@
 /*
  * The layer registry: every layer type a model definition may name, with its config schema and constructor.
  *
- * Adding a layer (say Conv2D, written in conv2d.ts with `conv2dSchema` and class `Conv2D`) is a two-line change here:
+ * Layers come in families: the core ones (Dense, activations, dropout, Flatten, Reshape) live in this folder and are
+ * listed below; every other family has a folder (convolution/, recurrent/, normalization/, reshaping/, merge/) whose
+ * index.ts exports its own table, spread in here. Adding a layer (say Conv2D, in convolution/conv2d.ts with
+ * `conv2dSchema` and class `Conv2D`) is a two-line change to its family's index.ts:
  *   1. import { Conv2D, conv2dSchema } from './conv2d.js';
- *   2. in `layerRegistry`:  Conv2D: entry(conv2dSchema, (c) => new Conv2D(c)),
- * (plus its name in the re-export list at the bottom). `layerSchema`, `layerTypes` and `createLayer` derive from the
- * table; layer-contract.test.ts then fails until the new type has a sample config in its table.
+ *   2. in the family table:  Conv2D: entry(conv2dSchema, (c) => new Conv2D(c)),
+ * `layerSchema`, `layerTypes` and `createLayer` derive from the tables; layer-contract.test.ts then fails until the
+ * new type has a sample in its family's contract-samples.ts.
  */
 import { z } from 'zod';
 import { parseConfig } from '../config.js';
+import { convolutionLayers } from './convolution/index.js';
+import { mergeLayers } from './merge/index.js';
+import { normalizationLayers } from './normalization/index.js';
+import { recurrentLayers } from './recurrent/index.js';
+import { type LayerEntry, entry } from './registry-entry.js';
+import { reshapingLayers } from './reshaping/index.js';
 import { ActivationLayer, activationLayerSchema } from './activation-layer.js';
 import { ActivityRegularization, activityRegularizationSchema } from './activity-regularization.js';
 import { AlphaDropout, alphaDropoutSchema } from './alpha-dropout.js';
@@ -26,21 +35,13 @@ import { ReLU, reluSchema } from './relu.js';
 import { Reshape, reshapeSchema } from './reshape.js';
 import { Softmax, softmaxSchema } from './softmax.js';
 
-/** A strict object schema discriminated by a literal `type` (every layer schema has this form). */
-type LayerObjectSchema = z.ZodObject<{ type: z.ZodLiteral<string> } & z.ZodRawShape>;
-
-/** One registered layer type: its config schema and a constructor taking the validated config. */
-export interface LayerEntry<S extends LayerObjectSchema = LayerObjectSchema> {
-  readonly schema: S;
-  create(config: z.output<S>): Layer;
-}
-
-function entry<S extends LayerObjectSchema>(schema: S, create: (config: z.output<S>) => Layer): LayerEntry<S> {
-  return { schema, create };
-}
-
-/** Every layer type by its Keras class name. */
+/** Every layer type by its Keras class name: the core layers here, the other families from their folders. */
 export const layerRegistry = {
+  ...convolutionLayers,
+  ...recurrentLayers,
+  ...normalizationLayers,
+  ...reshapingLayers,
+  ...mergeLayers,
   InputLayer: entry(inputLayerSchema, (c) => new InputLayer(c)),
   Dense: entry(denseSchema, (c) => new Dense(c)),
   Activation: entry(activationLayerSchema, (c) => new ActivationLayer(c)),
@@ -83,6 +84,12 @@ export function createLayer(config: LayerConfig, path: readonly PropertyKey[] = 
   return entryByType.get(parsed.type)!.create(parsed);
 }
 
+export { type LayerEntry, entry } from './registry-entry.js';
+export * from './convolution/index.js';
+export * from './recurrent/index.js';
+export * from './normalization/index.js';
+export * from './reshaping/index.js';
+export * from './merge/index.js';
 export { Layer, type LayerConfig, type LayerContext, type BaseLayerConfig, baseLayerSchema } from './layer.js';
 export { Variable } from './variable.js';
 export { Dense, denseSchema, type DenseConfig } from './dense.js';

@@ -2,20 +2,22 @@ import { describe, expect, it } from 'vitest';
 import { JsBackend } from '../backend/js-backend.js';
 import { Rng } from '../rng.js';
 import { type Shape, type Tensor, shapeSize } from '../tensor.js';
+import type { ContractSample } from './contract-sample.js';
+import { convolutionSamples } from './convolution/contract-samples.js';
 import { type Layer, type LayerConfig, createLayer, layerTypes } from './index.js';
+import { mergeSamples } from './merge/contract-samples.js';
+import { normalizationSamples } from './normalization/contract-samples.js';
+import { recurrentSamples } from './recurrent/contract-samples.js';
+import { reshapingSamples } from './reshaping/contract-samples.js';
 
 /*
- * One harness run over every registered layer type. A registered type without a sample here fails the first test,
- * so a new layer must add at least one sample (config, per-sample input shape, expected parameter count).
+ * One harness run over every registered layer type, through the multi-tensor protocol functional graphs use (which
+ * one-input layers implement by default). A registered type without a sample fails the first test, so a new layer
+ * must add at least one sample (config, per-sample input shape(s), expected parameter count) to its family's
+ * contract-samples.ts.
  */
-interface Sample {
-  config: LayerConfig;
-  inputShape: Shape;
-  /** countParams after build, worked out by hand from the layer's definition. */
-  params: number;
-}
 
-const samples: Record<string, Sample[]> = {
+const coreSamples: Record<string, ContractSample[]> = {
   InputLayer: [
     { config: { type: 'InputLayer', shape: [3, 4] }, inputShape: [3, 4], params: 0 },
     { config: { type: 'Input', shape: [5], batchSize: 8 }, inputShape: [5], params: 0 },
@@ -77,16 +79,41 @@ const samples: Record<string, Sample[]> = {
 const BATCH = 5;
 const SEED = 42;
 
+const samples: Record<string, ContractSample[]> = {
+  ...coreSamples,
+  ...convolutionSamples,
+  ...recurrentSamples,
+  ...normalizationSamples,
+  ...reshapingSamples,
+  ...mergeSamples,
+};
+
 function randomTensor(backend: JsBackend, shape: Shape, rng: Rng): Tensor {
   return backend.fromValues(shape, Array.from({ length: shapeSize(shape) }, () => rng.normal()));
 }
 
+function inputShapesOf(sample: ContractSample): Shape[] {
+  return sample.inputShapes ?? [sample.inputShape!];
+}
+
+/** A batch of inputs for a sample: random normals, or the sample's own values (token ids...). */
+function inputsFor(sample: ContractSample, backend: JsBackend, seed: number): Tensor[] {
+  const rng = new Rng(seed);
+  return inputShapesOf(sample).map((shape, k) => {
+    const full = [BATCH, ...shape];
+    if (!sample.inputValues) return randomTensor(backend, full, rng);
+    return backend.fromValues(full, Array.from({ length: shapeSize(full) }, (_, i) => sample.inputValues!(k, i)));
+  });
+}
+
 /** Creates and builds a sample's layer, named as a model would name it. */
-function buildSample(sample: Sample, backend: JsBackend, rng: Rng, config: LayerConfig = sample.config): Layer {
+function buildSample(sample: ContractSample, backend: JsBackend, rng: Rng, config: LayerConfig = sample.config): Layer {
   const layer = createLayer({ name: 'under_test', ...config });
-  layer.build(sample.inputShape, { backend, rng });
+  layer.buildMany(inputShapesOf(sample), { backend, rng });
   return layer;
 }
+
+const dataOf = (ts: Tensor[]): number[][] => ts.map((t) => Array.from(t.data));
 
 function weightsOf(layer: Layer): Float32Array[] {
   return layer.variables.map((v) => Float32Array.from(v.value.data));
@@ -100,14 +127,14 @@ describe('layer contract', () => {
   const cases = Object.entries(samples).flatMap(([type, list]) => list.map((sample, i) => ({ type, i, sample })));
 
   describe.each(cases)('$type sample $i', ({ sample }) => {
-    it('output shape matches computeOutputShape and countParams the expected count', () => {
+    it('output shapes match computeOutputShapes and countParams the expected count', () => {
       const backend = new JsBackend();
       const layer = buildSample(sample, backend, new Rng(SEED));
-      const x = randomTensor(backend, [BATCH, ...sample.inputShape], new Rng(1));
-      const expected = [BATCH, ...layer.computeOutputShape(sample.inputShape)];
-      expect(layer.call(x, false).shape).toEqual(expected);
-      expect(layer.call(x, true).shape).toEqual(expected);
-      expect([BATCH, ...layer.outputShape]).toEqual(expected);
+      const xs = inputsFor(sample, backend, 1);
+      const expected = layer.computeOutputShapes(inputShapesOf(sample)).map((s) => [BATCH, ...s]);
+      expect(layer.callMany(xs, false).map((y) => y.shape)).toEqual(expected);
+      expect(layer.callMany(xs, true).map((y) => y.shape)).toEqual(expected);
+      expect(layer.outputShapes.map((s) => [BATCH, ...s])).toEqual(expected);
       expect(layer.countParams()).toBe(sample.params);
     });
 
@@ -121,39 +148,41 @@ describe('layer contract', () => {
       expect(copy.getConfig()).toEqual(config);
       expect(copy.className).toBe(layer.className);
       copy.variables.forEach((v, k) => v.value.data.set(layer.variables[k]!.value.data));
-      const x = randomTensor(backend, [BATCH, ...sample.inputShape], new Rng(2));
-      expect(Array.from(copy.call(x, false).data)).toEqual(Array.from(layer.call(x, false).data));
-      expect(Array.from(copy.call(x, true).data)).toEqual(Array.from(layer.call(x, true).data));
+      const xs = inputsFor(sample, backend, 2);
+      expect(dataOf(copy.callMany(xs, false))).toEqual(dataOf(layer.callMany(xs, false)));
+      expect(dataOf(copy.callMany(xs, true))).toEqual(dataOf(layer.callMany(xs, true)));
     });
 
     it('is deterministic in inference', () => {
       const backend = new JsBackend();
       const layer = buildSample(sample, backend, new Rng(SEED));
-      const x = randomTensor(backend, [BATCH, ...sample.inputShape], new Rng(3));
-      const first = Array.from(layer.call(x, false).data);
-      layer.call(x, true); // a training pass in between must not change inference
-      expect(Array.from(layer.call(x, false).data)).toEqual(first);
+      const xs = inputsFor(sample, backend, 3);
+      const first = dataOf(layer.callMany(xs, false));
+      layer.callMany(xs, true); // a training pass in between must not change inference
+      expect(dataOf(layer.callMany(xs, false))).toEqual(first);
     });
 
     it('takes one SGD step that changes every trainable weight and lowers the loss', () => {
       const backend = new JsBackend();
       const rng = new Rng(SEED);
       const layer = buildSample(sample, backend, rng);
-      const x = randomTensor(backend, [BATCH, ...sample.inputShape], new Rng(4));
-      const r = randomTensor(backend, [BATCH, ...layer.outputShape], new Rng(5));
+      const xs = inputsFor(sample, backend, 4);
+      const rs = layer.outputShapes.map((s, k) => randomTensor(backend, [BATCH, ...s], new Rng(5 + k)));
       const state = rng.getState();
-      // loss = Σ y·r (+ the activity penalty): its gradient with respect to y is r.
+      // loss = Σ_k Σ y_k·r_k (+ the activity penalty): its gradient with respect to y_k is r_k.
       const loss = (): number => {
         rng.setState(state); // the same dropout/noise draw before and after the step
-        const y = layer.call(x, true);
+        const ys = layer.callMany(xs, true);
         let s = layer.activityRegularizer ? layer.activityPenalty : 0;
-        for (let i = 0; i < y.size; i++) s += y.data[i]! * r.data[i]!;
+        ys.forEach((y, k) => {
+          for (let i = 0; i < y.size; i++) s += y.data[i]! * rs[k]!.data[i]!;
+        });
         return s;
       };
       const before = weightsOf(layer);
       const loss0 = loss();
-      const dx = layer.callBackward(r);
-      expect(dx.shape).toEqual(x.shape);
+      const dxs = layer.callBackwardMany(rs);
+      expect(dxs.map((d) => d.shape)).toEqual(xs.map((x) => x.shape));
       const lr = 1e-2;
       for (const v of layer.trainableVariables) {
         backend.axpyInPlace(v.value, -lr, v.grad);

@@ -4,6 +4,7 @@ import type { Constraint } from '../constraints/constraint.js';
 import type { Initializer } from '../initializers/initializer.js';
 import type { Regularizer } from '../regularizers/regularizer.js';
 import type { Rng } from '../rng.js';
+import { ConfigError } from '../errors.js';
 import { type Shape, type Tensor, shapeSize } from '../tensor.js';
 import { Variable } from './variable.js';
 
@@ -44,6 +45,10 @@ export interface WeightOptions {
  * weights, `forward` computes the output and keeps what `backward` needs, `backward(dy)` returns dL/dx and
  * accumulates dL/dw into each variable's `grad`. Shapes given to layers are per-sample (no batch axis); tensors carry
  * the batch as their first axis.
+ *
+ * Functional graphs use the multi-tensor forms (`buildMany`, `computeOutputShapes`, `callMany`, `callBackwardMany`):
+ * by default they wrap the one-input, one-output forms; merge layers (several inputs) and recurrent layers with
+ * `returnState` (several outputs) override them.
  */
 export abstract class Layer {
   /** Keras class name, e.g. `Dense`. */
@@ -66,8 +71,13 @@ export abstract class Layer {
 
   protected backend!: Backend;
   protected rng!: Rng;
-  private inShape: Shape | undefined;
-  private outShape: Shape | undefined;
+  /** Whether the layer passes its input mask on unchanged (Keras supports_masking). */
+  supportsMasking = false;
+  /** Timestep mask of the current input ([batch, steps], 1 keeps a step, 0 skips it), set by the model before a call. */
+  inputMask: Tensor | null = null;
+
+  private inShapes: Shape[] | undefined;
+  private outShapes: Shape[] | undefined;
   private lastOutput: Tensor | null = null;
 
   constructor(config: BaseLayerConfig) {
@@ -77,19 +87,31 @@ export abstract class Layer {
   }
 
   get built(): boolean {
-    return this.outShape !== undefined;
+    return this.outShapes !== undefined;
   }
 
-  /** Per-sample input shape (after build). */
+  /** Per-sample input shape (after build) of a one-input layer. */
   get inputShape(): Shape {
-    if (!this.inShape) throw new Error(`layer ${this.name} is not built`);
-    return this.inShape;
+    const shapes = this.inputShapes;
+    if (shapes.length !== 1) throw new Error(`layer ${this.name} takes ${shapes.length} inputs; use inputShapes`);
+    return shapes[0]!;
   }
 
-  /** Per-sample output shape (after build). */
+  /** Per-sample output shape (after build); the first output of a layer that has several. */
   get outputShape(): Shape {
-    if (!this.outShape) throw new Error(`layer ${this.name} is not built`);
-    return this.outShape;
+    return this.outputShapes[0]!;
+  }
+
+  /** Per-sample shapes of every input (after build). */
+  get inputShapes(): Shape[] {
+    if (!this.inShapes) throw new Error(`layer ${this.name} is not built`);
+    return this.inShapes;
+  }
+
+  /** Per-sample shapes of every output (after build). */
+  get outputShapes(): Shape[] {
+    if (!this.outShapes) throw new Error(`layer ${this.name} is not built`);
+    return this.outShapes;
   }
 
   /** Where the layer draws random numbers: its own seeded generator, or the model's. */
@@ -99,19 +121,39 @@ export abstract class Layer {
 
   /** Validates the input shape and creates the weights. */
   build(inputShape: Shape, context: LayerContext): void {
-    this.backend = context.backend;
-    this.rng = context.rng;
-    this.outShape = this.computeOutputShape(inputShape);
-    this.inShape = [...inputShape];
-    this.variables.length = 0;
-    this.buildWeights(inputShape);
+    this.buildMany([inputShape], context);
   }
 
-  /** Creates weights with addWeight; the default creates none. */
+  /** Validates the input shapes (one per input tensor) and creates the weights. */
+  buildMany(inputShapes: readonly Shape[], context: LayerContext): void {
+    this.backend = context.backend;
+    this.rng = context.rng;
+    this.outShapes = this.computeOutputShapes(inputShapes).map((s) => [...s]);
+    this.inShapes = inputShapes.map((s) => [...s]);
+    this.variables.length = 0;
+    this.buildWeights(inputShapes[0]!);
+  }
+
+  /** Creates weights with addWeight; the default creates none. Multi-input layers receive their first input shape. */
   protected buildWeights(_inputShape: Shape): void {}
 
   /** The per-sample output shape for a per-sample input shape; throws a ConfigError naming the layer on mismatch. */
   abstract computeOutputShape(inputShape: Shape): Shape;
+
+  /** Output shapes (one per output tensor) for input shapes; by default one input gives one output. */
+  computeOutputShapes(inputShapes: readonly Shape[]): Shape[] {
+    if (inputShapes.length !== 1) {
+      throw new ConfigError(`layer "${this.name}" (${this.className}) takes 1 input, received ${inputShapes.length}`, [
+        { path: this.name, message: `takes 1 input`, received: inputShapes.length },
+      ]);
+    }
+    return [this.computeOutputShape(inputShapes[0]!)];
+  }
+
+  /** Mask of the output of the last call: the input mask when the layer supports masking, otherwise none. */
+  computeOutputMask(): Tensor | null {
+    return this.supportsMasking ? this.inputMask : null;
+  }
 
   /** y = layer(x). With `training`, keeps what backward needs and applies training-only behaviour (dropout, noise). */
   abstract forward(x: Tensor, training: boolean): Tensor;
@@ -141,6 +183,20 @@ export abstract class Layer {
       return this.backward(total);
     }
     return this.backward(dy);
+  }
+
+  /** Multi-tensor call (functional graphs): one tensor per input in, one per output out. */
+  callMany(inputs: readonly Tensor[], training: boolean): Tensor[] {
+    if (inputs.length !== 1) throw new Error(`layer ${this.name} (${this.className}) takes 1 input, received ${inputs.length}`);
+    return [this.call(inputs[0]!, training)];
+  }
+
+  /**
+   * Multi-tensor backward: one gradient per output (zeros for an output the graph does not use) in, one per input out.
+   */
+  callBackwardMany(dys: readonly Tensor[]): Tensor[] {
+    if (dys.length !== 1) throw new Error(`layer ${this.name} (${this.className}) has 1 output, received ${dys.length} gradients`);
+    return [this.callBackward(dys[0]!)];
   }
 
   /** Creates a weight named `<layer>/<name>` from its initializer. */
