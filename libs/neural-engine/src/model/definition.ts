@@ -20,16 +20,57 @@ export const sequentialDefinitionSchema = z.object({
   layers: z.array(layerSchema).min(1),
 }).strict();
 
-/** Any model definition. Functional graphs join this union in a later issue. */
-export const modelDefinitionSchema = z.discriminatedUnion('type', [sequentialDefinitionSchema]);
+/** A name of an input or layer in a functional definition (also the prefix of its weights' names). */
+const nodeNameSchema = z.string().min(1).max(128).regex(/^[A-Za-z0-9_.\-]+$/, 'letters, digits, _ . - only');
+
+/** A reference to a tensor of a functional graph: an input or layer name, with `:k` for a layer's k-th output. */
+export const tensorReferenceSchema = z.string().regex(/^[A-Za-z0-9_.\-]+(:\d+)?$/, 'a layer or input name, optionally followed by :k');
+
+/** A named input of a functional model with its per-sample shape. */
+export const functionalInputSchema = z.object({ name: nodeNameSchema, shape: z.array(z.number().int().positive()) }).strict();
+
+/**
+ * A layer of a functional model: any layer config (validated by its own schema when the model is created, so errors
+ * point at `layers[i].<argument>`) plus a required `name` and its `inbound` tensors.
+ */
+export const functionalLayerSchema = z.looseObject({
+  type: z.string(),
+  name: nodeNameSchema,
+  /** The tensors this layer is applied to: one reference, or several for merge layers. */
+  inbound: z.array(tensorReferenceSchema).min(1),
+});
+
+/**
+ * A directed acyclic graph of layers (Keras functional API): named inputs, layers with their inbound tensors, and
+ * named outputs. Each layer is applied once (shared layers are not supported).
+ */
+export const functionalDefinitionSchema = z.object({
+  type: z.literal('Functional'),
+  name: z.string().min(1).max(128).optional(),
+  seed: z.number().int().nonnegative().max(0xffffffff).optional(),
+  inputs: z.array(functionalInputSchema).min(1),
+  layers: z.array(functionalLayerSchema).min(1),
+  /** The model's outputs, in order: references to layer outputs. */
+  outputs: z.array(tensorReferenceSchema).min(1),
+}).strict();
+
+/** Any model definition: a Sequential stack or a Functional graph. */
+export const modelDefinitionSchema = z.discriminatedUnion('type', [sequentialDefinitionSchema, functionalDefinitionSchema]);
 export type ModelDefinition = z.input<typeof modelDefinitionSchema>;
+
+/** Something given per model output: one value for all outputs, a list in output order, or a record by output name. */
+const perOutput = <T extends z.ZodType>(schema: T) => z.union([schema, z.array(schema), z.record(z.string(), schema)]);
 
 /** Keras `model.compile` arguments. */
 export const compileConfigSchema = z.object({
   /** Keras defaults to rmsprop. */
   optimizer: optimizerSchema.default('rmsprop'),
-  loss: lossSchema,
-  metrics: z.array(metricSchema).default([]),
+  /** One loss for every output, or one per output. */
+  loss: perOutput(lossSchema),
+  /** Weight of each output's loss in the total (default 1). */
+  lossWeights: z.union([z.array(z.number().nonnegative()), z.record(z.string(), z.number().nonnegative())]).optional(),
+  /** Metrics for every output, or per output (a list of lists, or a record by output name). */
+  metrics: z.union([z.array(metricSchema), z.array(z.array(metricSchema)), z.record(z.string(), z.array(metricSchema))]).default([]),
 }).strict();
 export type CompileConfig = z.input<typeof compileConfigSchema>;
 

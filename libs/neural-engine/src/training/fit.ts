@@ -3,7 +3,7 @@ import { type Callback, type CallbackModel, type Logs, History, createCallback }
 import type { CallbackConfig } from '../callbacks/callback.js';
 import type { Rng } from '../rng.js';
 import { type ArrayData, gatherSamples, gatherWeights, sampleCount } from '../model/data.js';
-import type { Compiled } from './compiled.js';
+import type { Compiled, NamedMetric } from './compiled.js';
 import { GradientNormTracker, type LayerDiagnostics } from './diagnostics.js';
 import type { Network } from './network.js';
 import { MeanTracker, testStep, trainStep } from './train-step.js';
@@ -41,10 +41,11 @@ export interface FitPlan {
   backend: Backend;
   rng: Rng;
   model: CallbackModel;
-  x: ArrayData;
-  y: ArrayData;
+  /** One array per model input and per model output. */
+  x: ArrayData[];
+  y: ArrayData[];
   sampleWeight: Float64Array | null;
-  validation: { x: ArrayData; y: ArrayData; sampleWeight: Float64Array | null } | null;
+  validation: { x: ArrayData[]; y: ArrayData[]; sampleWeight: Float64Array | null } | null;
   epochs: number;
   initialEpoch: number;
   batchSize: number;
@@ -65,10 +66,10 @@ export async function runFit(plan: FitPlan): Promise<History> {
   callbacks.push(history);
   for (const c of callbacks) c.model = model;
 
-  const n = sampleCount(plan.x);
+  const n = sampleCount(plan.x[0]!);
   const batches = Math.ceil(n / plan.batchSize);
   const order = new Uint32Array(n);
-  const lossTracker = new MeanTracker();
+  const tracker = new LossTrackers(compiled, network, plan.y);
   const norms = new GradientNormTracker(network, backend);
 
   model.stopTraining = false;
@@ -81,9 +82,8 @@ export async function runFit(plan: FitPlan): Promise<History> {
     for (const c of callbacks) await c.onEpochBegin?.(epoch);
     for (let i = 0; i < n; i++) order[i] = i;
     if (plan.shuffle) plan.rng.shuffle(order);
-    lossTracker.reset();
+    tracker.reset();
     norms.reset();
-    for (const { metric } of compiled.metrics(plan.y.shape, [0, ...network.outputShape])) metric.reset();
 
     for (let batch = 0; batch < batches; batch++) {
       if (plan.signal?.aborted) {
@@ -93,11 +93,11 @@ export async function runFit(plan: FitPlan): Promise<History> {
       for (const c of callbacks) await c.onBatchBegin?.(batch);
       const start = batch * plan.batchSize;
       const end = Math.min(start + plan.batchSize, n);
-      const xb = gatherSamples(backend, plan.x, order, start, end);
-      const yb = gatherSamples(backend, plan.y, order, start, end);
+      const xb = plan.x.map((x) => gatherSamples(backend, x, order, start, end));
+      const yb = plan.y.map((y) => gatherSamples(backend, y, order, start, end));
       const wb = gatherWeights(plan.sampleWeight, order, start, end);
       const step = trainStep(network, compiled, backend, xb, yb, wb, () => norms.record());
-      for (const t of [xb, yb]) backend.release(t);
+      for (const t of [...xb, ...yb]) backend.release(t);
       if (!step.finite) {
         history.stopped = {
           reason: 'diverged',
@@ -108,8 +108,8 @@ export async function runFit(plan: FitPlan): Promise<History> {
         for (const c of callbacks) await c.onBatchEnd?.(batch, { loss: step.loss });
         break epochs;
       }
-      lossTracker.add(step.loss, end - start);
-      const logs = currentLogs(plan, lossTracker);
+      tracker.add(step.loss, step.outputLosses, end - start);
+      const logs = tracker.logs();
       for (const c of callbacks) await c.onBatchEnd?.(batch, logs);
       if (plan.onProgress) {
         const every = plan.diagnosticsEveryBatches;
@@ -120,7 +120,7 @@ export async function runFit(plan: FitPlan): Promise<History> {
       if (model.stopTraining) break;
     }
 
-    const logs = currentLogs(plan, lossTracker);
+    const logs = tracker.logs();
     if (plan.validation) {
       const val = evaluateData(network, compiled, backend, plan.validation.x, plan.validation.y, plan.validation.sampleWeight, plan.batchSize);
       for (const [key, value] of Object.entries(val)) logs[`val_${key}`] = value;
@@ -150,38 +150,62 @@ export async function runFit(plan: FitPlan): Promise<History> {
   return history;
 }
 
-/** Keras evaluate over arrays: batch-size-weighted mean loss and metric results, in inference mode. */
+/** Keras evaluate over arrays: batch-size-weighted mean losses and metric results, in inference mode. */
 export function evaluateData(
   network: Network,
   compiled: Compiled,
   backend: Backend,
-  x: ArrayData,
-  y: ArrayData,
+  x: readonly ArrayData[],
+  y: readonly ArrayData[],
   sampleWeight: Float64Array | null,
   batchSize: number,
 ): Logs {
-  const n = sampleCount(x);
+  const n = sampleCount(x[0]!);
   const order = Uint32Array.from({ length: n }, (_, i) => i);
-  const tracker = new MeanTracker();
-  const metrics = compiled.metrics(y.shape, [0, ...network.outputShape]);
-  for (const { metric } of metrics) metric.reset();
+  const tracker = new LossTrackers(compiled, network, y);
+  tracker.reset();
   for (let start = 0; start < n; start += batchSize) {
     const end = Math.min(start + batchSize, n);
-    const xb = gatherSamples(backend, x, order, start, end);
-    const yb = gatherSamples(backend, y, order, start, end);
-    tracker.add(testStep(network, compiled, backend, xb, yb, gatherWeights(sampleWeight, order, start, end)), end - start);
-    backend.release(xb);
-    backend.release(yb);
+    const xb = x.map((a) => gatherSamples(backend, a, order, start, end));
+    const yb = y.map((a) => gatherSamples(backend, a, order, start, end));
+    const step = testStep(network, compiled, backend, xb, yb, gatherWeights(sampleWeight, order, start, end));
+    tracker.add(step.loss, step.outputLosses, end - start);
+    for (const t of [...xb, ...yb]) backend.release(t);
   }
-  const logs: Logs = { loss: tracker.result() };
-  for (const { name, metric } of metrics) logs[name] = metric.result();
-  return logs;
+  return tracker.logs();
 }
 
-function currentLogs(plan: FitPlan, lossTracker: MeanTracker): Logs {
-  const logs: Logs = { loss: lossTracker.result() };
-  for (const { name, metric } of plan.compiled.metrics(plan.y.shape, [0, ...plan.network.outputShape])) logs[name] = metric.result();
-  return logs;
+/**
+ * The epoch's running logs, as Keras names them: `loss` (the total), `<output>_loss` per output when there are
+ * several, and every metric.
+ */
+class LossTrackers {
+  private readonly total = new MeanTracker();
+  private readonly perOutput: MeanTracker[];
+  private readonly metrics: NamedMetric[];
+
+  constructor(private readonly compiled: Compiled, network: Network, y: readonly ArrayData[]) {
+    this.perOutput = network.outputNames.map(() => new MeanTracker());
+    this.metrics = compiled.metrics(y.map((a) => a.shape), network.outputShapes.map((s) => [0, ...s]));
+  }
+
+  reset(): void {
+    this.total.reset();
+    for (const t of this.perOutput) t.reset();
+    for (const { metric } of this.metrics) metric.reset();
+  }
+
+  add(loss: number, outputLosses: readonly number[], samples: number): void {
+    this.total.add(loss, samples);
+    outputLosses.forEach((l, k) => this.perOutput[k]!.add(l, samples));
+  }
+
+  logs(): Logs {
+    const logs: Logs = { loss: this.total.result() };
+    if (this.compiled.multiOutput) this.perOutput.forEach((t, k) => (logs[this.compiled.lossName(k)] = t.result()));
+    for (const { name, metric } of this.metrics) logs[name] = metric.result();
+    return logs;
+  }
 }
 
 function isCallback(c: Callback | CallbackConfig): c is Callback {

@@ -4,18 +4,22 @@ import type { Variable } from '../layers/variable.js';
 import type { Shape, Tensor } from '../tensor.js';
 
 /**
- * What the training loop needs of a model: a forward and a backward pass over its layers. Sequential implements it by
- * chaining layers; functional graphs implement it by walking their DAG.
+ * What the training loop needs of a model: a forward and a backward pass over its layers, with one tensor per model
+ * input and per model output. Sequential implements it by chaining layers (one input, one output); functional
+ * graphs by walking their DAG.
  */
 export interface Network {
   readonly layers: readonly Layer[];
-  /** Per-sample input and output shapes. */
-  readonly inputShape: Shape;
-  readonly outputShape: Shape;
-  /** y = model(x). With `training`, layers keep what backward needs. */
-  forward(x: Tensor, training: boolean): Tensor;
-  /** Propagates dL/dy back through every layer, accumulating weight gradients. */
-  backward(dy: Tensor): void;
+  /** Names of the model's inputs and outputs, in order (logs name per-output losses and metrics after outputs). */
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  /** Per-sample shapes of the inputs and outputs. */
+  readonly inputShapes: readonly Shape[];
+  readonly outputShapes: readonly Shape[];
+  /** ys = model(xs). With `training`, layers keep what backward needs. */
+  forward(xs: readonly Tensor[], training: boolean): Tensor[];
+  /** Propagates dL/dy of every output back through every layer, accumulating weight gradients. */
+  backward(dys: readonly Tensor[]): void;
 }
 
 /** Trainable variables of all layers, in layer order. */

@@ -5,57 +5,71 @@ import { type Network, regularizationLoss, trainableVariables } from './network.
 
 /** Result of one optimization step. */
 export interface StepResult {
-  /** Total loss of the batch: the compiled loss plus regularization terms (what Keras reports). */
+  /** Total loss of the batch: the weighted output losses plus regularization terms (what Keras reports). */
   loss: number;
+  /** Each output's own loss (unweighted). */
+  outputLosses: number[];
   /** False when the loss was NaN or infinite; the weights were then left untouched. */
   finite: boolean;
 }
 
 /**
- * One training step on a batch: forward, loss and its gradient, backward, regularizer gradients, optimizer update
- * (which applies constraints), metric updates. `beforeUpdate` sees the raw gradients (diagnostics).
+ * One training step on a batch: forward, each output's loss and gradient (scaled by its loss weight), backward,
+ * regularizer gradients, optimizer update (which applies constraints), metric updates. `beforeUpdate` sees the raw
+ * gradients (diagnostics).
  */
 export function trainStep(
   network: Network,
   compiled: Compiled,
   backend: Backend,
-  x: Tensor,
-  y: Tensor,
+  xs: readonly Tensor[],
+  ys: readonly Tensor[],
   sampleWeight: Float64Array | null,
   beforeUpdate?: () => void,
 ): StepResult {
   const variables = trainableVariables(network);
   for (const v of variables) backend.fill(v.grad, 0);
-  const yPred = network.forward(x, true);
-  const { loss, grad } = compiled.loss.callWithGradient(y, yPred, sampleWeight);
-  const total = loss + regularizationLoss(network, backend);
-  if (!Number.isFinite(total)) return { loss: total, finite: false };
-  network.backward(grad);
+  const yPreds = network.forward(xs, true);
+  const outputLosses: number[] = [];
+  const grads: Tensor[] = [];
+  let total = 0;
+  yPreds.forEach((yPred, k) => {
+    const { loss, grad } = compiled.losses[k]!.callWithGradient(ys[k]!, yPred, sampleWeight);
+    const weight = compiled.lossWeights[k]!;
+    if (weight !== 1) backend.scale(grad, weight, grad);
+    outputLosses.push(loss);
+    grads.push(grad);
+    total += weight * loss;
+  });
+  total += regularizationLoss(network, backend);
+  if (!Number.isFinite(total)) return { loss: total, outputLosses, finite: false };
+  network.backward(grads);
   for (const v of variables) if (v.regularizer) v.regularizer.accumulateGradient(v.value, v.grad, backend);
   beforeUpdate?.();
   // The optimizer applies the variables' constraints after its update, as Keras optimizers do.
   compiled.optimizer.applyGradients(variables, backend);
-  updateMetrics(compiled.metrics(y.shape, yPred.shape), y, yPred, sampleWeight);
-  return { loss: total, finite: true };
+  updateMetrics(compiled.metrics(ys.map((y) => y.shape), yPreds.map((y) => y.shape)), ys, yPreds, sampleWeight);
+  return { loss: total, outputLosses, finite: true };
 }
 
-/** Forward in inference mode; returns the batch's total loss and updates the metrics. */
+/** Forward in inference mode; returns the batch's total and per-output losses and updates the metrics. */
 export function testStep(
   network: Network,
   compiled: Compiled,
   backend: Backend,
-  x: Tensor,
-  y: Tensor,
+  xs: readonly Tensor[],
+  ys: readonly Tensor[],
   sampleWeight: Float64Array | null,
-): number {
-  const yPred = network.forward(x, false);
-  const loss = compiled.loss.call(y, yPred, sampleWeight) + regularizationLoss(network, backend);
-  updateMetrics(compiled.metrics(y.shape, yPred.shape), y, yPred, sampleWeight);
-  return loss;
+): { loss: number; outputLosses: number[] } {
+  const yPreds = network.forward(xs, false);
+  const outputLosses = yPreds.map((yPred, k) => compiled.losses[k]!.call(ys[k]!, yPred, sampleWeight));
+  const loss = outputLosses.reduce((sum, l, k) => sum + compiled.lossWeights[k]! * l, 0) + regularizationLoss(network, backend);
+  updateMetrics(compiled.metrics(ys.map((y) => y.shape), yPreds.map((y) => y.shape)), ys, yPreds, sampleWeight);
+  return { loss, outputLosses };
 }
 
-function updateMetrics(metrics: NamedMetric[], y: Tensor, yPred: Tensor, sampleWeight: Float64Array | null): void {
-  for (const { metric } of metrics) metric.update(y, yPred, sampleWeight);
+function updateMetrics(metrics: NamedMetric[], ys: readonly Tensor[], yPreds: readonly Tensor[], sampleWeight: Float64Array | null): void {
+  for (const { metric, output } of metrics) metric.update(ys[output]!, yPreds[output]!, sampleWeight);
 }
 
 /** Batch-size-weighted mean of batch losses over an epoch (Keras' loss tracker). */
