@@ -122,6 +122,45 @@ describe('functional models', () => {
     expect(() => model.predictOutputs([a, [[1, 2, 3]]])).toThrow(/different numbers of samples/);
   });
 
+  it('merges branches: two inputs joined by Concatenate, then an Add residual; gradients match finite differences', () => {
+    const model = Functional.fromDefinition(
+      {
+        type: 'Functional',
+        seed: 4,
+        inputs: [{ name: 'left', shape: [3] }, { name: 'right', shape: [2] }],
+        layers: [
+          { type: 'Dense', name: 'l', units: 4, activation: 'tanh', inbound: ['left'] },
+          { type: 'Dense', name: 'r', units: 2, activation: 'tanh', inbound: ['right'] },
+          { type: 'Concatenate', name: 'joined', inbound: ['l', 'r'] },
+          { type: 'Dense', name: 'mix', units: 6, activation: 'tanh', inbound: ['joined'] },
+          { type: 'Add', name: 'residual', inbound: ['mix', 'joined'] },
+          { type: 'Dense', name: 'out', units: 2, inbound: ['residual'] },
+        ],
+        outputs: ['out'],
+      },
+      { backend: float64Backend },
+    );
+    expect(model.summaryData().layers.map((l) => [l.name, l.outputShape])).toEqual([
+      ['l', [4]], ['r', [2]], ['joined', [6]], ['mix', [6]], ['residual', [6]], ['out', [2]],
+    ]);
+    const xs = [float64Backend.fromValues([2, 3], testInputs(6, 2, 1)), float64Backend.fromValues([2, 2], testInputs(4, 2, 2))];
+    const r = float64Backend.fromValues([2, 2], testInputs(4, 1, 3));
+    const loss = (): number => Array.from(model.forward(xs, true)[0]!.data).reduce((a, v, i) => a + v * r.data[i]!, 0);
+    const vars = trainableVariables(model);
+    for (const v of vars) float64Backend.fill(v.grad, 0);
+    loss();
+    model.backward([r]);
+    for (const v of vars) {
+      const w0 = Float64Array.from(v.value.data);
+      const numeric = numericGradient((probe) => {
+        v.value.data.set(probe);
+        return loss();
+      }, w0, 1e-6);
+      v.value.data.set(w0);
+      expect(maxRelativeError(v.grad.data, numeric), v.name).toBeLessThan(1e-6);
+    }
+  });
+
   it('round-trips its definition through JSON', () => {
     const a = Functional.fromDefinition(twoHeads(9));
     const json = JSON.parse(JSON.stringify(a.getDefinition()));
@@ -182,6 +221,22 @@ describe('functional definition errors name the layer', () => {
     expect(configError(withLayers([noName, base.layers[1]!, base.layers[2]!])).message).toMatch(/layers\[0\]\.name/);
     const { inbound: _i, ...noInbound } = base.layers[0]!;
     expect(configError(withLayers([noInbound, base.layers[1]!, base.layers[2]!])).message).toMatch(/layers\[0\]\.inbound/);
+  });
+
+  it('a shape mismatch at a merge names the layer and the shapes', () => {
+    const e = configError({
+      type: 'Functional',
+      inputs: [{ name: 'x', shape: [4] }],
+      layers: [
+        { type: 'Dense', name: 'a', units: 3, inbound: ['x'] },
+        { type: 'Dense', name: 'b', units: 5, inbound: ['x'] },
+        { type: 'Add', name: 'sum', inbound: ['a', 'b'] },
+      ],
+      outputs: ['sum'],
+    });
+    expect(e.message).toMatch(/layers\[2\]/);
+    expect(e.message).toMatch(/"sum" \(Add\)/);
+    expect(e.message).toMatch(/\(None, 3\).*\(None, 5\)/);
   });
 
   it('per-output compile arguments must name real outputs', () => {
