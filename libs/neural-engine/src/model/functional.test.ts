@@ -143,6 +143,7 @@ describe('functional models', () => {
     expect(model.summaryData().layers.map((l) => [l.name, l.outputShape])).toEqual([
       ['l', [4]], ['r', [2]], ['joined', [6]], ['mix', [6]], ['residual', [6]], ['out', [2]],
     ]);
+    expect(model.summary()).toMatch(/residual \(Add\)\s+\(None, 6\)\s+0\s+mix, joined/);
     const xs = [float64Backend.fromValues([2, 3], testInputs(6, 2, 1)), float64Backend.fromValues([2, 2], testInputs(4, 2, 2))];
     const r = float64Backend.fromValues([2, 2], testInputs(4, 1, 3));
     const loss = (): number => Array.from(model.forward(xs, true)[0]!.data).reduce((a, v, i) => a + v * r.data[i]!, 0);

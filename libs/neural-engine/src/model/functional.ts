@@ -6,6 +6,7 @@ import type { Shape, Tensor } from '../tensor.js';
 import { functionalDefinitionSchema, type ModelDefinition } from './definition.js';
 import { type GraphNode, type TensorRef, checkGraph, formatReference } from './graph.js';
 import { prefixError } from './layer-names.js';
+import { type ModelSummary, summarize } from './summary.js';
 import { Model, type ModelOptions } from './model.js';
 
 /**
@@ -109,6 +110,11 @@ export class Functional extends Model {
       }),
       outputs: this.outputs.map(formatReference),
     } as ModelDefinition;
+  }
+
+  override summaryData(): ModelSummary {
+    const inbound = new Map(this.order.map(({ node, layer }) => [layer, node.inbound.map(formatReference)]));
+    return summarize(this.name, this.layers, (layer) => inbound.get(layer) ?? []);
   }
 
   protected requireBuilt(): void {}
