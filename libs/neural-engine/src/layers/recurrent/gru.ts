@@ -1,0 +1,157 @@
+import { z } from 'zod';
+import { type Activation, activationSchema, getActivation } from '../../activations/index.js';
+import { parseConfig } from '../../config.js';
+import type { Shape, Tensor } from '../../tensor.js';
+import type { LayerConfig } from '../layer.js';
+import { sliceColumns, writeColumns } from './columns.js';
+import { type CellGradients, type CellStep, RecurrentLayer } from './recurrent-layer.js';
+import { DEFAULT_RECURRENT_ACTIVATION, recurrentBaseSchema } from './rnn-schema.js';
+
+/** Strict config schema of the Keras `GRU` layer. */
+export const gruSchema = recurrentBaseSchema.extend({
+  type: z.literal('GRU'),
+  /** Activation of the update and reset gates (default sigmoid); null is linear. */
+  recurrentActivation: activationSchema.nullable().optional(),
+  /** Apply the reset gate after the recurrent product, with a separate recurrent bias (Keras 3 default true). */
+  resetAfter: z.boolean().optional(),
+}).strict();
+/** Arguments of `GRU` as written in a model definition. */
+export type GRUConfig = z.input<typeof gruSchema>;
+
+interface GRUCache {
+  hPrev: Tensor;
+  hd: Tensor;
+  /** hd·recurrent_kernel (+ recurrent bias with resetAfter), [batch, 3·units]; without resetAfter only z, r are used. */
+  inner: Tensor;
+  preZ: Tensor;
+  preR: Tensor;
+  z: Tensor;
+  r: Tensor;
+  /** resetAfter: the recurrent h block; otherwise r·hd. */
+  hBlock: Tensor;
+  preH: Tensor;
+  hh: Tensor;
+}
+
+/**
+ * Keras `GRU` (Cho et al. 2014), gate order z, r, h in kernel [in, 3·units] and recurrent_kernel [units, 3·units]:
+ * z, r = recurrentActivation(x·W + h·U + b), candidate hh = activation(x·W_h + r·(h·U_h + b_rh)) with resetAfter
+ * (bias [2, 3·units]: input row, recurrent row) or activation(x·W_h + (r·h)·U_h + b_h) without (bias [3·units]);
+ * h_t = z·h_{t-1} + (1 - z)·hh.
+ */
+export class GRU extends RecurrentLayer<GRUCache> {
+  readonly className = 'GRU';
+  protected readonly gateCount = 3;
+  protected readonly stateCount = 1;
+  readonly recurrentActivation: Activation;
+  readonly resetAfter: boolean;
+  /** recurrent_kernel[:, 2u:3u], copied once per forward when resetAfter is false. */
+  private kernelH: Tensor | null = null;
+
+  constructor(config: Omit<GRUConfig, 'type'>) {
+    const parsed = parseConfig(gruSchema, { ...config, type: 'GRU' });
+    super(parsed);
+    const ra = parsed.recurrentActivation;
+    this.recurrentActivation = getActivation(ra === undefined ? DEFAULT_RECURRENT_ACTIVATION : (ra ?? 'linear'));
+    this.resetAfter = parsed.resetAfter ?? true;
+  }
+
+  protected override biasShape(): Shape {
+    return this.resetAfter ? [2, 3 * this.units] : [3 * this.units];
+  }
+
+  override forwardAll(x: Tensor, training: boolean): Tensor[] {
+    // The weights are fixed during a call, so the h block of the recurrent kernel is copied once.
+    this.kernelH = this.resetAfter ? null : sliceColumns(this.backend, this.recurrentKernel.value, 2 * this.units, this.units);
+    return super.forwardAll(x, training);
+  }
+
+  protected cellStep(xz: Tensor, hd: Tensor, prev: readonly Tensor[]): CellStep<GRUCache> {
+    const b = this.backend;
+    const u = this.units;
+    const hPrev = prev[0]!;
+    const inner = b.matmul(hd, this.recurrentKernel.value);
+    if (this.resetAfter && this.bias) {
+      const rb = this.bias.value.data.subarray(3 * u, 6 * u);
+      b.map(inner, (v, i) => v + rb[i % (3 * u)]!, inner);
+    }
+    const zx = sliceColumns(b, xz, 0, u);
+    const rx = sliceColumns(b, xz, u, u);
+    const hx = sliceColumns(b, xz, 2 * u, u);
+    const preZ = b.map2(zx, sliceColumns(b, inner, 0, u), (p, q) => p + q);
+    const preR = b.map2(rx, sliceColumns(b, inner, u, u), (p, q) => p + q);
+    const z = this.recurrentActivation.apply(preZ, b);
+    const r = this.recurrentActivation.apply(preR, b);
+    let hBlock: Tensor;
+    let preH: Tensor;
+    if (this.resetAfter) {
+      hBlock = sliceColumns(b, inner, 2 * u, u);
+      preH = b.map2(hx, b.map2(r, hBlock, (rv, hv) => rv * hv), (p, q) => p + q);
+    } else {
+      hBlock = b.map2(r, hd, (rv, hv) => rv * hv);
+      preH = b.matmul(hBlock, this.kernelH!);
+      b.addInPlace(preH, hx);
+    }
+    const hh = this.activation.apply(preH, b);
+    const zd = z.data;
+    const hhd = hh.data;
+    const h = b.map(hPrev, (p, i) => zd[i]! * p + (1 - zd[i]!) * hhd[i]!);
+    return { states: [h], cache: { hPrev, hd, inner, preZ, preR, z, r, hBlock, preH, hh } };
+  }
+
+  protected cellBackward(c: GRUCache, dStates: readonly Tensor[]): CellGradients {
+    const b = this.backend;
+    const u = this.units;
+    const dh = dStates[0]!;
+    const hh = c.hh.data;
+    const hp = c.hPrev.data;
+    const zd = c.z.data;
+    const dzAct = b.map(dh, (g, i) => g * (hp[i]! - hh[i]!));
+    const dhh = b.map(dh, (g, i) => g * (1 - zd[i]!));
+    const dPrev = b.map(dh, (g, i) => g * zd[i]!);
+    const dPreH = this.activation.gradient(c.preH, c.hh, dhh, b);
+    const batch = dh.shape[0]!;
+    const dInner = b.zeros([batch, 3 * u]);
+    const dxz = b.zeros([batch, 3 * u]);
+    writeColumns(dxz, dPreH, 2 * u, true);
+    let drAct: Tensor;
+    let dhd: Tensor;
+    if (this.resetAfter) {
+      drAct = b.map2(dPreH, c.hBlock, (g, v) => g * v);
+      writeColumns(dInner, b.map2(dPreH, c.r, (g, v) => g * v), 2 * u, true);
+      dhd = b.zeros([batch, u]);
+    } else {
+      // preH = (r·hd)·U_h + x_h: its gradients reach U_h's columns, r and hd.
+      const dU = b.matmul(c.hBlock, dPreH, { transposeA: true });
+      writeColumns(this.recurrentKernel.grad, dU, 2 * u);
+      const dRh = b.matmul(dPreH, this.kernelH!, { transposeB: true });
+      drAct = b.map2(dRh, c.hd, (g, v) => g * v);
+      dhd = b.map2(dRh, c.r, (g, v) => g * v);
+    }
+    const dPreZ = this.recurrentActivation.gradient(c.preZ, c.z, dzAct, b);
+    const dPreR = this.recurrentActivation.gradient(c.preR, c.r, drAct, b);
+    writeColumns(dInner, dPreZ, 0, true);
+    writeColumns(dInner, dPreR, u, true);
+    writeColumns(dxz, dPreZ, 0, true);
+    writeColumns(dxz, dPreR, u, true);
+    // Without resetAfter the h block of dInner is zero, so the full products add nothing to U_h or hd from it.
+    b.addInPlace(this.recurrentKernel.grad, b.matmul(c.hd, dInner, { transposeA: true }));
+    b.addInPlace(dhd, b.matmul(dInner, this.recurrentKernel.value, { transposeB: true }));
+    if (this.resetAfter && this.bias) {
+      const g = this.bias.grad.data;
+      const sums = b.sumRows(dInner).data;
+      for (let i = 0; i < 3 * u; i++) g[3 * u + i]! += sums[i]!;
+    }
+    return { dxz, dhd, dPrev: [dPrev] };
+  }
+
+  getConfig(): LayerConfig {
+    const { dropout, recurrentDropout, seed, returnSequences, returnState, goBackwards, stateful, unroll, ...cell } = this.recurrentConfig();
+    return {
+      ...cell,
+      recurrentActivation: this.recurrentActivation.getConfig(),
+      dropout, recurrentDropout, seed, returnSequences, returnState, goBackwards, stateful, unroll,
+      resetAfter: this.resetAfter,
+    };
+  }
+}

@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import { type Activation, activationSchema, getActivation } from '../../activations/index.js';
+import { parseConfig } from '../../config.js';
+import type { Initializer } from '../../initializers/index.js';
+import type { Tensor } from '../../tensor.js';
+import type { LayerConfig } from '../layer.js';
+import { sliceColumns, writeColumns } from './columns.js';
+import { type CellGradients, type CellStep, RecurrentLayer } from './recurrent-layer.js';
+import { DEFAULT_RECURRENT_ACTIVATION, recurrentBaseSchema } from './rnn-schema.js';
+import { UnitForgetBias } from './unit-forget-bias.js';
+
+/** Strict config schema of the Keras `LSTM` layer. */
+export const lstmSchema = recurrentBaseSchema.extend({
+  type: z.literal('LSTM'),
+  /** Activation of the input, forget and output gates (default sigmoid); null is linear. */
+  recurrentActivation: activationSchema.nullable().optional(),
+  /** Initialize the forget-gate bias to ones (default true). */
+  unitForgetBias: z.boolean().optional(),
+}).strict();
+/** Arguments of `LSTM` as written in a model definition. */
+export type LSTMConfig = z.input<typeof lstmSchema>;
+
+interface LSTMCache {
+  hd: Tensor;
+  cPrev: Tensor;
+  /** Pre-activations of the gates i, f, c, o. */
+  pre: Tensor[];
+  /** Activated gates i, f, g (candidate), o. */
+  gates: Tensor[];
+  c: Tensor;
+  tanhC: Tensor;
+}
+
+/**
+ * Keras `LSTM` (Hochreiter 1997), gate order i, f, c, o in kernel [in, 4·units], recurrent_kernel [units, 4·units],
+ * bias [4·units]: i, f, o = recurrentActivation(·), g = activation(·), c_t = f·c_{t-1} + i·g, h_t = o·activation(c_t).
+ */
+export class LSTM extends RecurrentLayer<LSTMCache> {
+  readonly className = 'LSTM';
+  protected readonly gateCount = 4;
+  protected readonly stateCount = 2;
+  readonly recurrentActivation: Activation;
+  readonly unitForgetBias: boolean;
+
+  constructor(config: Omit<LSTMConfig, 'type'>) {
+    const parsed = parseConfig(lstmSchema, { ...config, type: 'LSTM' });
+    super(parsed);
+    const ra = parsed.recurrentActivation;
+    this.recurrentActivation = getActivation(ra === undefined ? DEFAULT_RECURRENT_ACTIVATION : (ra ?? 'linear'));
+    this.unitForgetBias = parsed.unitForgetBias ?? true;
+  }
+
+  protected override biasInitializer(): Initializer {
+    const base = super.biasInitializer();
+    return this.unitForgetBias ? new UnitForgetBias(base, this.units) : base;
+  }
+
+  protected cellStep(xz: Tensor, hd: Tensor, prev: readonly Tensor[]): CellStep<LSTMCache> {
+    const b = this.backend;
+    const u = this.units;
+    const z = b.matmul(hd, this.recurrentKernel.value);
+    b.addInPlace(z, xz);
+    const pre = [0, 1, 2, 3].map((k) => sliceColumns(b, z, k * u, u));
+    const gates = pre.map((p, k) => (k === 2 ? this.activation : this.recurrentActivation).apply(p, b));
+    const [i, f, g, o] = gates as [Tensor, Tensor, Tensor, Tensor];
+    const cPrev = prev[1]!;
+    const fd = f.data;
+    const id = i.data;
+    const gd = g.data;
+    const c = b.map(cPrev, (cp, n) => fd[n]! * cp + id[n]! * gd[n]!);
+    const tanhC = this.activation.apply(c, b);
+    const h = b.map2(o, tanhC, (ov, tv) => ov * tv);
+    return { states: [h, c], cache: { hd, cPrev, pre, gates, c, tanhC } };
+  }
+
+  protected cellBackward(cache: LSTMCache, dStates: readonly Tensor[]): CellGradients {
+    const b = this.backend;
+    const u = this.units;
+    const [i, f, g, o] = cache.gates as [Tensor, Tensor, Tensor, Tensor];
+    const dh = dStates[0]!;
+    const dO = b.map2(dh, cache.tanhC, (d, t) => d * t);
+    const dc = this.activation.gradient(cache.c, cache.tanhC, b.map2(dh, o, (d, ov) => d * ov), b);
+    b.addInPlace(dc, dStates[1]!);
+    const dGates = [b.map2(dc, g, (d, v) => d * v), b.map2(dc, cache.cPrev, (d, v) => d * v), b.map2(dc, i, (d, v) => d * v), dO];
+    const dz = b.zeros([dh.shape[0]!, 4 * u]);
+    dGates.forEach((dg, k) => {
+      const act = k === 2 ? this.activation : this.recurrentActivation;
+      writeColumns(dz, act.gradient(cache.pre[k]!, cache.gates[k]!, dg, b), k * u, true);
+    });
+    b.addInPlace(this.recurrentKernel.grad, b.matmul(cache.hd, dz, { transposeA: true }));
+    const dcPrev = b.map2(dc, f, (d, v) => d * v);
+    return { dxz: dz, dhd: b.matmul(dz, this.recurrentKernel.value, { transposeB: true }), dPrev: [null, dcPrev] };
+  }
+
+  getConfig(): LayerConfig {
+    const { dropout, recurrentDropout, seed, returnSequences, returnState, goBackwards, stateful, unroll, ...cell } = this.recurrentConfig();
+    return {
+      ...cell,
+      recurrentActivation: this.recurrentActivation.getConfig(),
+      unitForgetBias: this.unitForgetBias,
+      dropout, recurrentDropout, seed, returnSequences, returnState, goBackwards, stateful, unroll,
+    };
+  }
+}

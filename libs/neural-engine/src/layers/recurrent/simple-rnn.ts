@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { parseConfig } from '../../config.js';
+import type { Tensor } from '../../tensor.js';
+import type { LayerConfig } from '../layer.js';
+import { type CellGradients, type CellStep, RecurrentLayer } from './recurrent-layer.js';
+import { recurrentBaseSchema } from './rnn-schema.js';
+
+/** Strict config schema of the Keras `SimpleRNN` layer. */
+export const simpleRNNSchema = recurrentBaseSchema.extend({ type: z.literal('SimpleRNN') }).strict();
+/** Arguments of `SimpleRNN` as written in a model definition. */
+export type SimpleRNNConfig = z.input<typeof simpleRNNSchema>;
+
+interface SimpleRNNCache {
+  hd: Tensor;
+  pre: Tensor;
+  h: Tensor;
+}
+
+/** Keras `SimpleRNN`: h_t = activation(x_t·kernel + h_{t-1}·recurrent_kernel + bias). */
+export class SimpleRNN extends RecurrentLayer<SimpleRNNCache> {
+  readonly className = 'SimpleRNN';
+  protected readonly gateCount = 1;
+  protected readonly stateCount = 1;
+
+  constructor(config: Omit<SimpleRNNConfig, 'type'>) {
+    super(parseConfig(simpleRNNSchema, { ...config, type: 'SimpleRNN' }));
+  }
+
+  protected cellStep(xz: Tensor, hd: Tensor, _prev: readonly Tensor[]): CellStep<SimpleRNNCache> {
+    const b = this.backend;
+    const pre = b.matmul(hd, this.recurrentKernel.value);
+    b.addInPlace(pre, xz);
+    const h = this.activation.apply(pre, b);
+    return { states: [h], cache: { hd, pre, h } };
+  }
+
+  protected cellBackward(cache: SimpleRNNCache, dStates: readonly Tensor[]): CellGradients {
+    const b = this.backend;
+    const dPre = this.activation.gradient(cache.pre, cache.h, dStates[0]!, b);
+    b.addInPlace(this.recurrentKernel.grad, b.matmul(cache.hd, dPre, { transposeA: true }));
+    return { dxz: dPre, dhd: b.matmul(dPre, this.recurrentKernel.value, { transposeB: true }), dPrev: [null] };
+  }
+
+  getConfig(): LayerConfig {
+    return this.recurrentConfig();
+  }
+}
