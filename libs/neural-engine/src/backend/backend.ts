@@ -1,4 +1,7 @@
+import type { ChannelRange, WindowGeometry } from '../kernels/window-geometry.js';
 import type { FloatArray, Shape, Tensor } from '../tensor.js';
+
+export type { ChannelRange, WindowGeometry } from '../kernels/window-geometry.js';
 
 /** Options of Backend.matmul: which operand is transposed. Both at once is not a form backprop needs. */
 export interface MatmulOptions {
@@ -51,6 +54,22 @@ export interface Backend {
   sum(x: Tensor): number;
   /** Σ x[i]², accumulated in float64 (norms for clipping and diagnostics). */
   sumSquares(x: Tensor): number;
+
+  /**
+   * Receptive fields of x [batch, inH, inW, channels] as rows: [batch·outH·outW, kH·kW·count], ordered [ki][kj][c]
+   * over the channels `range` (all by default), zero outside the image. Convolution is then im2col · kernel.
+   */
+  im2col(x: Tensor, geometry: WindowGeometry, range?: ChannelRange, out?: Tensor): Tensor;
+  /** The adjoint of im2col: adds every entry of cols [batch·outH·outW, kH·kW·count] into the element of dx it came from. */
+  col2im(cols: Tensor, geometry: WindowGeometry, dx: Tensor, range?: ChannelRange): void;
+  /** Max pooling of x [batch, inH, inW, c] per channel; `argmax` holds, per output, the flat index of its maximum in x. */
+  maxPool(x: Tensor, geometry: WindowGeometry): { output: Tensor; argmax: Int32Array };
+  /** dL/dx of max pooling: each output gradient goes to its argmax element. */
+  maxPoolBackward(dy: Tensor, argmax: Int32Array, geometry: WindowGeometry): Tensor;
+  /** Average pooling of x [batch, inH, inW, c] per channel over the real (non-padding) elements of each window. */
+  avgPool(x: Tensor, geometry: WindowGeometry): Tensor;
+  /** dL/dx of average pooling. */
+  avgPoolBackward(dy: Tensor, geometry: WindowGeometry): Tensor;
 }
 
 /** A plain view of a tensor's storage for code that iterates itself (optimizer updates, losses, metrics). */

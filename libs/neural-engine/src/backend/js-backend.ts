@@ -1,4 +1,7 @@
+import { col2im, im2col } from '../kernels/im2col.js';
 import { matmulNN, matmulNT, matmulTN } from '../kernels/matmul.js';
+import { avgPool, avgPoolBackward, maxPool, maxPoolBackward } from '../kernels/pooling.js';
+import type { ChannelRange, WindowGeometry } from '../kernels/window-geometry.js';
 import { addRowVector, sumRows } from '../kernels/rows.js';
 import { type FloatArray, type Shape, type Tensor, formatShape, shapeSize } from '../tensor.js';
 import type { Backend, MatmulOptions } from './backend.js';
@@ -141,6 +144,74 @@ export class JsBackend implements Backend {
     for (let i = 0; i < d.length; i++) s += d[i]! * d[i]!;
     return s;
   }
+
+  im2col(x: Tensor, g: WindowGeometry, range?: ChannelRange, out?: Tensor): Tensor {
+    checkWindowInput(x, g);
+    const { start, count } = checkRange(range, g);
+    const rows = g.batch * g.outH * g.outW;
+    const cols = out ?? this.zeros([rows, g.kH * g.kW * count]);
+    if (cols.size !== rows * g.kH * g.kW * count) throw new RangeError(`im2col output of ${cols.size} values, expected ${rows * g.kH * g.kW * count}`);
+    im2col(x.data, cols.data, g, start, count);
+    return cols;
+  }
+
+  col2im(cols: Tensor, g: WindowGeometry, dx: Tensor, range?: ChannelRange): void {
+    checkWindowInput(dx, g);
+    const { start, count } = checkRange(range, g);
+    const expected = g.batch * g.outH * g.outW * g.kH * g.kW * count;
+    if (cols.size !== expected) throw new RangeError(`col2im input of ${cols.size} values, expected ${expected}`);
+    col2im(cols.data, dx.data, g, start, count);
+  }
+
+  maxPool(x: Tensor, g: WindowGeometry): { output: Tensor; argmax: Int32Array } {
+    checkWindowInput(x, g);
+    const output = this.zeros([g.batch, g.outH, g.outW, g.channels]);
+    // Indices are integers, not tensor values: they stay a plain array a faster backend can mirror.
+    const argmax = new Int32Array(output.size);
+    maxPool(x.data, output.data, argmax, g);
+    return { output, argmax };
+  }
+
+  maxPoolBackward(dy: Tensor, argmax: Int32Array, g: WindowGeometry): Tensor {
+    checkWindowOutput(dy, g);
+    const dx = this.zeros([g.batch, g.inH, g.inW, g.channels]);
+    maxPoolBackward(dy.data, argmax, dx.data, g);
+    return dx;
+  }
+
+  avgPool(x: Tensor, g: WindowGeometry): Tensor {
+    checkWindowInput(x, g);
+    const output = this.zeros([g.batch, g.outH, g.outW, g.channels]);
+    avgPool(x.data, output.data, g);
+    return output;
+  }
+
+  avgPoolBackward(dy: Tensor, g: WindowGeometry): Tensor {
+    checkWindowOutput(dy, g);
+    const dx = this.zeros([g.batch, g.inH, g.inW, g.channels]);
+    avgPoolBackward(dy.data, dx.data, g);
+    return dx;
+  }
+}
+
+function checkWindowInput(x: Tensor, g: WindowGeometry): void {
+  if (x.size !== g.batch * g.inH * g.inW * g.channels) {
+    throw new RangeError(`window input ${formatShape(x.shape, false)} does not match [${g.batch}, ${g.inH}, ${g.inW}, ${g.channels}]`);
+  }
+}
+
+function checkWindowOutput(y: Tensor, g: WindowGeometry): void {
+  if (y.size !== g.batch * g.outH * g.outW * g.channels) {
+    throw new RangeError(`window output ${formatShape(y.shape, false)} does not match [${g.batch}, ${g.outH}, ${g.outW}, ${g.channels}]`);
+  }
+}
+
+function checkRange(range: ChannelRange | undefined, g: WindowGeometry): ChannelRange {
+  const r = range ?? { start: 0, count: g.channels };
+  if (r.start < 0 || r.count < 0 || r.start + r.count > g.channels) {
+    throw new RangeError(`channel range [${r.start}, ${r.start + r.count}) outside ${g.channels} channels`);
+  }
+  return r;
 }
 
 function checkShape(shape: Shape): void {
