@@ -1,0 +1,80 @@
+import type { ModelDefinition } from '../model/definition.js';
+import { isRecord } from './keras-case.js';
+import { importTopology } from './topology-import.js';
+import { concatBytes, decodeWeights, type ImportedWeight, type TfjsWeightSpec } from './weight-decode.js';
+import { modelError } from './interchange-error.js';
+
+/** What an import produces: a Kiln model definition plus the weights found in the file, in file order. */
+export interface ImportedModel {
+  definition: ModelDefinition;
+  weights: ImportedWeight[];
+}
+
+/** A TensorFlow.js `model.json` (Layers format). */
+export interface TfjsModelJson {
+  modelTopology: unknown;
+  format?: string;
+  generatedBy?: string;
+  convertedBy?: string | null;
+  weightsManifest: { paths: string[]; weights: TfjsWeightSpec[] }[];
+  [key: string]: unknown;
+}
+
+/** Bytes of a weight file: a Uint8Array or an ArrayBuffer. */
+export type Bytes = Uint8Array | ArrayBuffer;
+
+/**
+ * Imports a TensorFlow.js Layers model: `model.json` (object or text) plus its weight files by the paths the manifest
+ * lists (`group1-shard1of1.bin`). Each manifest group's files are concatenated and read in the group's order.
+ */
+export function importTfjsModel(modelJson: TfjsModelJson | string, files: Readonly<Record<string, Bytes>>): ImportedModel {
+  const json: unknown = typeof modelJson === 'string' ? parseJson(modelJson) : modelJson;
+  if (!isRecord(json) || !('modelTopology' in json)) throw modelError('', 'expected a TensorFlow.js model.json with modelTopology and weightsManifest', json);
+  if (json.format !== undefined && json.format !== 'layers-model') {
+    throw modelError('format', 'only TensorFlow.js Layers models can be imported (a graph model has no Keras layers)', json.format);
+  }
+  const manifest = json.weightsManifest ?? [];
+  if (!Array.isArray(manifest)) throw modelError('weightsManifest', 'expected a list of {paths, weights} groups', manifest);
+  const weights = manifest.flatMap((group: unknown, g) => {
+    if (!isRecord(group) || !Array.isArray(group.paths) || !Array.isArray(group.weights)) {
+      throw modelError(`weightsManifest[${g}]`, 'expected {paths, weights}', group);
+    }
+    const chunks = group.paths.map((p: unknown, k) => {
+      const bytes = typeof p === 'string' ? files[p] : undefined;
+      if (!bytes) throw modelError(`weightsManifest[${g}].paths[${k}]`, `weight file ${JSON.stringify(p)} was not provided`, p);
+      return bytes;
+    });
+    return decodeWeights(group.weights as TfjsWeightSpec[], concatBytes(chunks), `weightsManifest[${g}].weights`);
+  });
+  return { definition: importTopology(json.modelTopology), weights };
+}
+
+/** What TensorFlow.js hands a save handler (`model.save(tf.io.withSaveHandler(...))`). */
+export interface TfjsArtifacts {
+  modelTopology: unknown;
+  weightSpecs?: TfjsWeightSpec[];
+  weightData?: Bytes | Bytes[];
+  [key: string]: unknown;
+}
+
+/** Imports the artifacts of a TensorFlow.js save handler (topology, weight specs and one weight buffer). */
+export function importTfjsArtifacts(artifacts: TfjsArtifacts): ImportedModel {
+  const data = artifacts.weightData === undefined ? new Uint8Array(0) : concatBytes(Array.isArray(artifacts.weightData) ? artifacts.weightData : [artifacts.weightData]);
+  return {
+    definition: importTopology(artifacts.modelTopology),
+    weights: decodeWeights(artifacts.weightSpecs ?? [], data, 'weightSpecs'),
+  };
+}
+
+/** Imports a Keras `model.to_json()` (Keras 2 or Keras 3, object or text): the definition only, Keras JSON has no weights. */
+export function importKerasJson(json: unknown): ModelDefinition {
+  return importTopology(json);
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw modelError('', 'model.json is not valid JSON');
+  }
+}
