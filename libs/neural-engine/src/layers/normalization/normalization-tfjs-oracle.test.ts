@@ -108,7 +108,7 @@ const cases: OracleCase[] = [
 /** Random weight values by role: scales near 1, variances positive. */
 function weightValues(name: string, size: number, rng: Rng): number[] {
   return Array.from({ length: size }, () =>
-    name.endsWith('moving_variance') ? rng.uniform(0.5, 2) : name.endsWith('gamma') ? 1 + 0.3 * rng.normal() : rng.normal(),
+    name.endsWith('moving_variance') ? rng.uniformRange(0.5, 2) : name.endsWith('gamma') ? 1 + 0.3 * rng.normal() : rng.normal(),
   );
 }
 
