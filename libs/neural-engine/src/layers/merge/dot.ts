@@ -100,8 +100,13 @@ export class Dot extends MergeLayer {
       xs = [n1, n2];
     }
     const y = this.backend.zeros([batch, ...this.outputShape]);
-    this.contract(batch, xs, (yi, xi, zi, a, b) => {
-      y.data[yi]! += a[xi]! * b[zi]!;
+    const [a, b] = xs;
+    const yd = y.data;
+    const [s1, s2, k] = [l1.post, l2.post, l1.k];
+    this.forEachOutput(batch, (yi, xi, zi) => {
+      let sum = 0;
+      for (let kk = 0; kk < k; kk++) sum += a[xi + kk * s1]! * b[zi + kk * s2]!;
+      yd[yi] = sum;
     });
     this.state = training ? { batch, xs, factors } : null;
     return y;
@@ -114,10 +119,17 @@ export class Dot extends MergeLayer {
     const g1 = this.backend.zeros([batch, ...this.inputShapes[0]!]);
     const g2 = this.backend.zeros([batch, ...this.inputShapes[1]!]);
     const d = dy.data;
+    const [a, b] = xs;
     const [d1, d2] = [g1.data, g2.data];
-    this.contract(batch, xs, (yi, xi, zi, a, b) => {
-      d1[xi]! += d[yi]! * b[zi]!;
-      d2[zi]! += d[yi]! * a[xi]!;
+    const [l1, l2] = this.layouts;
+    const [s1, s2, k] = [l1.post, l2.post, l1.k];
+    // y = Σ_k a·b along the dot axes, so each term routes dy·b to a's element and dy·a to b's.
+    this.forEachOutput(batch, (yi, xi, zi) => {
+      const g = d[yi]!;
+      for (let kk = 0; kk < k; kk++) {
+        d1[xi + kk * s1]! += g * b[zi + kk * s2]!;
+        d2[zi + kk * s2]! += g * a[xi + kk * s1]!;
+      }
     });
     if (factors) {
       l2NormalizeBackward(d1, xs[0], factors[0], batch, this.layouts[0]);
@@ -127,29 +139,20 @@ export class Dot extends MergeLayer {
   }
 
   /**
-   * Visits every term of the contraction: for output element yi, the element xi of the first input and zi of the
-   * second that multiply along the dot axes. Forward sums the products; backward routes dy back along the same terms.
+   * Visits every output element yi with the flat offsets xi and zi where its dot axes start in the two inputs
+   * (element kk of the axis is at xi + kk·post₁ and zi + kk·post₂; see axisLayout).
    */
-  private contract(
-    batch: number,
-    [a, b]: readonly [FloatArray, FloatArray],
-    visit: (yi: number, xi: number, zi: number, a: FloatArray, b: FloatArray) => void,
-  ): void {
+  private forEachOutput(batch: number, visit: (yi: number, xi: number, zi: number) => void): void {
     const [l1, l2] = this.layouts!;
     const m1 = l1.pre * l1.post;
     const m2 = l2.pre * l2.post;
-    const k = l1.k;
     for (let s = 0; s < batch; s++) {
       for (let p1 = 0; p1 < l1.pre; p1++) {
         for (let q1 = 0; q1 < l1.post; q1++) {
           const row = s * m1 * m2 + (p1 * l1.post + q1) * m2;
-          const xBase = s * l1.size + p1 * k * l1.post + q1;
+          const xi = s * l1.size + p1 * l1.k * l1.post + q1;
           for (let p2 = 0; p2 < l2.pre; p2++) {
-            for (let q2 = 0; q2 < l2.post; q2++) {
-              const yi = row + p2 * l2.post + q2;
-              const zBase = s * l2.size + p2 * k * l2.post + q2;
-              for (let kk = 0; kk < k; kk++) visit(yi, xBase + kk * l1.post, zBase + kk * l2.post, a, b);
-            }
+            for (let q2 = 0; q2 < l2.post; q2++) visit(row + p2 * l2.post + q2, xi, s * l2.size + p2 * l2.k * l2.post + q2);
           }
         }
       }

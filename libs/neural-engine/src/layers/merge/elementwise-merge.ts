@@ -1,6 +1,7 @@
 import type { FloatArray, Shape, Tensor } from '../../tensor.js';
 import { shapesEqual } from '../../tensor.js';
 import { broadcastIndex } from '../broadcast.js';
+import type { LayerContext } from '../layer.js';
 import { MergeLayer, mergeShapeError } from './merge-layer.js';
 
 /**
@@ -34,6 +35,8 @@ type InputMap = Int32Array | null;
  */
 export abstract class ElementwiseMerge extends MergeLayer {
   private maps: InputMap[] = [];
+  /** Batch size the maps were built for. */
+  private mapsBatch = -1;
   /** The inputs of the last training call, broadcast to the output's shape. */
   private expanded: FloatArray[] | null = null;
   private inputShapesOfLastCall: Shape[] = [];
@@ -43,6 +46,11 @@ export abstract class ElementwiseMerge extends MergeLayer {
 
   /** dL/dx_k (at the output's shape) into `out`, from dL/dy and the broadcast inputs of the last call. */
   protected abstract inputGradient(k: number, dy: FloatArray, xs: readonly FloatArray[], out: FloatArray): void;
+
+  override buildMany(inputShapes: readonly Shape[], context: LayerContext): void {
+    super.buildMany(inputShapes, context);
+    this.mapsBatch = -1; // the broadcast maps depend on the input shapes
+  }
 
   protected mergeOutputShape(inputShapes: readonly Shape[]): Shape {
     const out = broadcastShapes(inputShapes);
@@ -56,12 +64,16 @@ export abstract class ElementwiseMerge extends MergeLayer {
     const batch = inputs[0]!.shape[0]!;
     const outShape = [batch, ...this.outputShape];
     const y = this.backend.zeros(outShape);
-    this.maps = inputs.map((x) => {
-      if (shapesEqual(x.shape, outShape)) return null;
-      // Keras expands a lower-rank input at axis 1 until the ranks agree, i.e. it aligns the last axes.
-      const padded = [batch, ...new Array<number>(outShape.length - x.shape.length).fill(1), ...x.shape.slice(1)];
-      return broadcastIndex(outShape, padded);
-    });
+    if (this.mapsBatch !== batch) {
+      // Built once per batch size (the last batch of an epoch may be smaller), not at every step.
+      this.maps = inputs.map((x) => {
+        if (shapesEqual(x.shape, outShape)) return null;
+        // Keras expands a lower-rank input at axis 1 until the ranks agree, i.e. it aligns the last axes.
+        const padded = [batch, ...new Array<number>(outShape.length - x.shape.length).fill(1), ...x.shape.slice(1)];
+        return broadcastIndex(outShape, padded);
+      });
+      this.mapsBatch = batch;
+    }
     const xs = inputs.map((x, k) => this.expand(x, this.maps[k] ?? null, outShape));
     this.combine(xs, y.data);
     this.expanded = training ? xs : null;

@@ -249,3 +249,12 @@ describe('merge layer values by hand', () => {
     expect(() => layer.callMany(xs, false)).toThrow('inputs have different batch sizes: 2, 3');
   });
 });
+
+describe('rebuilding', () => {
+  it('an element-wise merge rebuilt on other shapes broadcasts by the new shapes', () => {
+    const layer = built({ type: 'Add' }, [[2, 2], [1, 2]]);
+    expect(Array.from(run(layer, [[1, 2, 3, 4], [10, 20]]).y.data)).toEqual([11, 22, 13, 24]);
+    layer.buildMany([[2, 2], [2, 1]], context());
+    expect(Array.from(run(layer, [[1, 2, 3, 4], [10, 20]]).y.data)).toEqual([11, 12, 23, 24]);
+  });
+});
