@@ -26,4 +26,26 @@ export const recurrentSamples: Record<string, ContractSample[]> = {
     { config: { type: 'GRU', units: 2, resetAfter: false, returnState: true, dropout: 0.2, recurrentDropout: 0.3 }, inputShape: [3, 2], params: params(3, 2, 2) },
     { config: { type: 'GRU', units: 2, useBias: false }, inputShape: [3, 2], params: 2 * 6 + 2 * 6 },
   ],
+  Bidirectional: [
+    { config: { type: 'Bidirectional', layer: { type: 'LSTM', units: 2 } }, inputShape: [3, 2], params: 2 * params(4, 2, 2) },
+    { config: { type: 'Bidirectional', layer: { type: 'GRU', units: 2, returnSequences: true, name: 'g' }, mergeMode: 'sum' }, inputShape: [3, 2], params: 2 * params(3, 2, 2, 2) },
+    { config: { type: 'Bidirectional', layer: { type: 'SimpleRNN', units: 2, returnSequences: true }, mergeMode: 'mul' }, inputShape: [3, 2], params: 2 * params(1, 2, 2) },
+    { config: { type: 'Bidirectional', layer: { type: 'SimpleRNN', units: 3 }, mergeMode: 'ave' }, inputShape: [3, 2], params: 2 * params(1, 2, 3) },
+    { config: { type: 'Bidirectional', layer: { type: 'LSTM', units: 2, returnState: true, returnSequences: true }, mergeMode: null }, inputShape: [3, 2], params: 2 * params(4, 2, 2) },
+    {
+      config: {
+        type: 'Bidirectional',
+        layer: { type: 'GRU', units: 2, resetAfter: false, dropout: 0.2, recurrentDropout: 0.2 },
+        backwardLayer: { type: 'SimpleRNN', units: 2, goBackwards: true, name: 'back' },
+      },
+      inputShape: [3, 2],
+      params: params(3, 2, 2) + params(1, 2, 2),
+    },
+  ],
+  TimeDistributed: [
+    { config: { type: 'TimeDistributed', layer: { type: 'Dense', units: 3, activation: 'tanh' } }, inputShape: [4, 2], params: 2 * 3 + 3 },
+    { config: { type: 'TimeDistributed', layer: { type: 'Dense', units: 2, name: 'inner' } }, inputShape: [3, 2, 4], params: 4 * 2 + 2 },
+    { config: { type: 'TimeDistributed', layer: { type: 'Dropout', rate: 0.5 } }, inputShape: [3, 4], params: 0 },
+    { config: { type: 'TimeDistributed', layer: { type: 'LSTM', units: 2 } }, inputShape: [3, 4, 2], params: params(4, 2, 2) },
+  ],
 };
