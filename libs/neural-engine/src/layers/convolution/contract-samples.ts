@@ -19,6 +19,26 @@ export const convolutionSamples: Record<string, ContractSample[]> = {
     { config: { type: 'Conv2D', filters: 4, kernelSize: 2, groups: 2, useBias: false }, inputShape: [3, 3, 4], params: 2 * 2 * 2 * 4 },
     { config: { type: 'Conv2D', filters: 2, kernelSize: 1, trainable: false }, inputShape: [3, 3, 2], params: 2 * 2 + 2 },
   ],
+  Conv2DTranspose: [
+    { config: { type: 'Conv2DTranspose', filters: 2, kernelSize: 3 }, inputShape: [3, 3, 2], params: 3 * 3 * 2 * 2 + 2 },
+    { config: { type: 'Conv2DTranspose', filters: 3, kernelSize: [3, 2], strides: 2, padding: 'same', activation: 'relu' }, inputShape: [3, 2, 2], params: 3 * 2 * 3 * 2 + 3 },
+    { config: { type: 'Conv2DTranspose', filters: 2, kernelSize: 3, strides: [2, 3], outputPadding: [1, 2], useBias: false, kernelRegularizer: 'l2' }, inputShape: [2, 2, 1], params: 3 * 3 * 2 },
+    { config: { type: 'Conv2DTranspose', filters: 1, kernelSize: 2, dilationRate: 2, padding: 'same' }, inputShape: [3, 3, 2], params: 2 * 2 * 1 * 2 + 1 },
+  ],
+  SeparableConv2D: [
+    { config: { type: 'SeparableConv2D', filters: 3, kernelSize: 3 }, inputShape: [5, 5, 2], params: 3 * 3 * 2 + 2 * 3 + 3 },
+    {
+      config: { type: 'SeparableConv2D', filters: 2, kernelSize: [2, 3], depthMultiplier: 2, strides: 2, padding: 'same', activation: 'elu', pointwiseRegularizer: 'l2' },
+      inputShape: [5, 4, 3],
+      params: 2 * 3 * 3 * 2 + 3 * 2 * 2 + 2,
+    },
+    { config: { type: 'SeparableConv2D', filters: 2, kernelSize: 2, dilationRate: 2, useBias: false }, inputShape: [4, 4, 2], params: 2 * 2 * 2 + 2 * 2 },
+  ],
+  DepthwiseConv2D: [
+    { config: { type: 'DepthwiseConv2D', kernelSize: 3 }, inputShape: [4, 4, 2], params: 3 * 3 * 2 + 2 },
+    { config: { type: 'DepthwiseConv2D', kernelSize: [2, 3], depthMultiplier: 3, strides: [1, 2], padding: 'same', depthwiseRegularizer: 'l1' }, inputShape: [4, 5, 2], params: 2 * 3 * 2 * 3 + 2 * 3 },
+    { config: { type: 'DepthwiseConv2D', kernelSize: 2, dilationRate: [2, 1], useBias: false, activation: 'sigmoid' }, inputShape: [4, 3, 3], params: 2 * 2 * 3 },
+  ],
   MaxPooling1D: [
     { config: { type: 'MaxPooling1D' }, inputShape: [6, 2], params: 0 },
     { config: { type: 'MaxPooling1D', poolSize: 3, strides: 2, padding: 'same' }, inputShape: [7, 2], params: 0 },

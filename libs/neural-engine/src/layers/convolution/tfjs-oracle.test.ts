@@ -81,6 +81,45 @@ const cases: OracleCase[] = [
     inputShape: [5, 4, 1],
     forwardOnly: noDilatedGrads,
   },
+  { label: 'Conv2DTranspose valid', config: { type: 'Conv2DTranspose', filters: 2, kernelSize: 3, ...bias }, oracle: () => tf.layers.conv2dTranspose({ filters: 2, kernelSize: 3 }), inputShape: [3, 3, 2] },
+  {
+    label: 'Conv2DTranspose valid, strides 2, kernel (3, 2)',
+    config: { type: 'Conv2DTranspose', filters: 3, kernelSize: [3, 2], strides: 2, ...bias },
+    oracle: () => tf.layers.conv2dTranspose({ filters: 3, kernelSize: [3, 2], strides: 2 }),
+    inputShape: [3, 2, 2],
+  },
+  {
+    label: 'Conv2DTranspose valid, strides 3 > kernel 2 (Keras pads the output to in·stride)',
+    config: { type: 'Conv2DTranspose', filters: 2, kernelSize: 2, strides: 3, ...bias },
+    oracle: () => tf.layers.conv2dTranspose({ filters: 2, kernelSize: 2, strides: 3 }),
+    inputShape: [2, 3, 1],
+  },
+  {
+    label: 'Conv2DTranspose same, strides 2, sigmoid',
+    config: { type: 'Conv2DTranspose', filters: 2, kernelSize: 3, strides: 2, padding: 'same', activation: 'sigmoid', ...bias },
+    oracle: () => tf.layers.conv2dTranspose({ filters: 2, kernelSize: 3, strides: 2, padding: 'same', activation: 'sigmoid' }),
+    inputShape: [3, 2, 2],
+  },
+  {
+    label: 'Conv2DTranspose same, strides 1, kernel 4 (even kernel)',
+    config: { type: 'Conv2DTranspose', filters: 2, kernelSize: 4, padding: 'same', ...bias },
+    oracle: () => tf.layers.conv2dTranspose({ filters: 2, kernelSize: 4, padding: 'same' }),
+    inputShape: [3, 3, 2],
+  },
+  { label: 'DepthwiseConv2D valid', config: { type: 'DepthwiseConv2D', kernelSize: 3, ...bias }, oracle: () => tf.layers.depthwiseConv2d({ kernelSize: 3 }), inputShape: [4, 4, 2] },
+  {
+    label: 'DepthwiseConv2D same, depthMultiplier 3, strides (1, 2)',
+    config: { type: 'DepthwiseConv2D', kernelSize: [2, 3], depthMultiplier: 3, strides: [1, 2], padding: 'same', ...bias },
+    oracle: () => tf.layers.depthwiseConv2d({ kernelSize: [2, 3], depthMultiplier: 3, strides: [1, 2], padding: 'same' }),
+    inputShape: [4, 5, 2],
+  },
+  { label: 'SeparableConv2D valid', config: { type: 'SeparableConv2D', filters: 3, kernelSize: 3, ...bias }, oracle: () => tf.layers.separableConv2d({ filters: 3, kernelSize: 3 }), inputShape: [5, 5, 2] },
+  {
+    label: 'SeparableConv2D same, depthMultiplier 2, strides 2, relu',
+    config: { type: 'SeparableConv2D', filters: 2, kernelSize: [2, 3], depthMultiplier: 2, strides: 2, padding: 'same', activation: 'relu', ...bias },
+    oracle: () => tf.layers.separableConv2d({ filters: 2, kernelSize: [2, 3], depthMultiplier: 2, strides: 2, padding: 'same', activation: 'relu' }),
+    inputShape: [5, 4, 3],
+  },
   { label: 'MaxPooling1D', config: { type: 'MaxPooling1D' }, oracle: () => tf.layers.maxPooling1d({ poolSize: 2 }), inputShape: [7, 2] },
   {
     label: 'MaxPooling1D same, pool 3, stride 2',
@@ -133,7 +172,7 @@ describe('convolution and pooling layers agree with TensorFlow.js', () => {
     const layer = createLayer({ name: 'ours', ...config });
     layer.build(inputShape, { backend, rng: new Rng(3) });
     const xShape = [batch, ...inputShape];
-    // Distinct values (a random permutation of a grid) keep max pooling away from ties.
+    // testInputs draws distinct pseudo-random values, so no max-pooling window has a tie.
     const xs = testInputs(shapeSize(xShape), 2, 9);
     const x = backend.fromValues(xShape, xs);
     const y = layer.call(x, true);
@@ -200,4 +239,18 @@ describe('Conv1D causal agrees with TF.js valid conv1d over a left-padded input'
     const tr = tf.tensor(Array.from(r), ty.shape);
     expectClose(dx.data, tf.grad((input: tf.Tensor) => f(input).mul(tr).sum())(tx).dataSync(), 'dL/dx');
   });
+});
+
+// The TF.js DepthwiseConv2D layer drops dilationRate (its output has the undilated shape), so the oracle for dilated
+// depthwise convolution is the tf.depthwiseConv2d op itself, plus the bias (forward only: no dilated gradients).
+it('DepthwiseConv2D with dilation (2, 2) and depthMultiplier 2 agrees with tf.depthwiseConv2d', () => {
+  const backend = new JsBackend('float32');
+  const layer = createLayer({ name: 'ours', type: 'DepthwiseConv2D', kernelSize: 2, depthMultiplier: 2, dilationRate: 2, padding: 'same', ...bias });
+  layer.build([4, 5, 2], { backend, rng: new Rng(8) });
+  const xs = testInputs(2 * 4 * 5 * 2, 2, 21);
+  const y = layer.call(backend.fromValues([2, 4, 5, 2], xs), false);
+  const [kernel, b] = layer.variables.map((v) => tf.tensor(Array.from(v.value.data), [...v.value.shape]));
+  const ty = tf.depthwiseConv2d(tf.tensor4d(Array.from(xs), [2, 4, 5, 2]), kernel as tf.Tensor4D, 1, 'same', 'NHWC', 2).add(b!);
+  expect(ty.shape).toEqual([...y.shape]);
+  expectClose(y.data, ty.dataSync(), 'y');
 });
