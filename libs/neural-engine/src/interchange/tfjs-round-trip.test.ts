@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Sequential } from '../model/sequential.js';
+import { modelFromDefinition } from '../model/from-definition.js';
+import type { Model } from '../model/model.js';
 import { Rng } from '../rng.js';
 import { exportTfjsModel, type TfjsExport } from './tfjs-export.js';
 import { importTfjsArtifacts, importTfjsModel, type ImportedModel, type TfjsArtifacts } from './tfjs-import.js';
@@ -48,12 +49,12 @@ async function loadExport(exported: TfjsExport): Promise<tf.LayersModel> {
   }));
 }
 
-/** Random inputs of a per-sample shape, batch 3, including negatives. */
-function inputs(shape: number[], seed: number): { shape: number[]; data: Float32Array } {
+/** Random inputs of a per-sample shape, batch 3, including negatives; integers in [0, vocab) when `vocab` is given. */
+function inputs(shape: number[], seed: number, vocab?: number): { shape: number[]; data: Float32Array } {
   const rng = new Rng(seed);
   const full = [3, ...shape];
   const data = new Float32Array(full.reduce((a, b) => a * b, 1));
-  for (let i = 0; i < data.length; i++) data[i] = rng.uniform() * 4 - 2;
+  for (let i = 0; i < data.length; i++) data[i] = vocab ? Math.floor(rng.uniform() * vocab) : rng.uniform() * 4 - 2;
   return { shape: full, data };
 }
 
@@ -67,30 +68,50 @@ function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>): vo
   }
 }
 
-function tfPredict(model: tf.LayersModel, x: { shape: number[]; data: Float32Array }): Float32Array {
-  return tf.tidy(() => (model.predict(tf.tensor(x.data, x.shape)) as tf.Tensor).dataSync() as Float32Array);
+type Sample = { shape: number[]; data: Float32Array };
+
+/** Every output of a TF.js model, flattened. */
+function tfPredict(model: tf.LayersModel, xs: Sample | Sample[]): Float32Array[] {
+  return tf.tidy(() => {
+    const list = Array.isArray(xs) ? xs : [xs];
+    const out = model.predict(list.length === 1 ? tf.tensor(list[0]!.data, list[0]!.shape) : list.map((x) => tf.tensor(x.data, x.shape)));
+    return (Array.isArray(out) ? out : [out]).map((t) => t.dataSync() as Float32Array);
+  });
+}
+
+function kilnPredict(model: Model, xs: Sample | Sample[]): Float32Array[] {
+  return model.predictOutputs(Array.isArray(xs) && xs.length > 1 ? xs : Array.isArray(xs) ? xs[0]! : xs).map((t) => Float32Array.from(t.data));
 }
 
 /** Builds the Kiln model of an import and loads its weights. */
-function kilnModel(imported: ImportedModel): Sequential {
-  const model = Sequential.fromDefinition(imported.definition);
+function kilnModel(imported: ImportedModel): Model {
+  const model = modelFromDefinition(imported.definition);
   applyWeights(model, imported.weights);
   return model;
 }
 
-/** TF.js model → Kiln (same predictions) → TF.js (same predictions). Returns the Kiln model. */
-async function roundTrip(build: () => tf.LayersModel, inputShape: number[]): Promise<{ kiln: Sequential; imported: ImportedModel; exported: TfjsExport }> {
+/** Options of a round trip: per-sample shapes of the inputs, and a vocabulary size for integer (token) inputs. */
+interface RoundTripInputs {
+  shapes: number[][];
+  vocab?: number;
+}
+
+/** TF.js model → Kiln (same predictions) → TF.js (same predictions). */
+async function roundTrip(build: () => tf.LayersModel, spec: number[] | RoundTripInputs): Promise<{ kiln: Model; imported: ImportedModel; exported: TfjsExport }> {
+  const { shapes, vocab } = Array.isArray(spec) ? { shapes: [spec], vocab: undefined } : spec;
   const original = build();
-  const x = inputs(inputShape, 7);
+  const x = shapes.map((s, k) => inputs(s, 7 + k, vocab));
   const expected = tfPredict(original, x);
   const imported = importTfjsArtifacts(await saveTfjs(original));
   const kiln = kilnModel(imported);
-  expectClose(kiln.predict(x).data, expected);
+  const got = kilnPredict(kiln, x);
+  expect(got.length).toBe(expected.length);
+  got.forEach((g, k) => expectClose(g, expected[k]!));
   const exported = exportTfjsModel(kiln);
   const reloaded = await loadExport(exported);
-  expectClose(tfPredict(reloaded, x), expected);
-  // Weights reach TF.js by name, in Keras order.
-  expect(reloaded.weights.map((w) => w.originalName)).toEqual(kiln.weightManifest().map((w) => w.name));
+  tfPredict(reloaded, x).forEach((g, k) => expectClose(g, expected[k]!));
+  // Weights reach TF.js by name, in Keras order (per layer: TF.js's model.weights lists trainable weights first).
+  expect(reloaded.layers.flatMap((l) => l.weights).map((w) => w.originalName)).toEqual(kiln.weightManifest().map((w) => w.name));
   return { kiln, imported, exported };
 }
 
@@ -167,9 +188,148 @@ describe('TensorFlow.js model.json with weight files', () => {
     const files = Object.fromEntries(exported.weightFiles.map((f) => [f.name, f.data]));
     const again = kilnModel(importTfjsModel(JSON.stringify(exported.modelJson), files));
     const x = inputs([1100], 3);
-    expectClose(again.predict(x).data, kiln.predict(x).data);
+    expectClose(kilnPredict(again, x)[0]!, kilnPredict(kiln, x)[0]!);
     const reloaded = await loadExport(exported);
-    expectClose(tfPredict(reloaded, x), tfPredict(m, x));
+    expectClose(tfPredict(reloaded, x)[0]!, tfPredict(m, x)[0]!);
     expect(exported.modelJson).toMatchObject({ format: 'layers-model', generatedBy: 'Kiln neural engine', convertedBy: 'Kiln interchange' });
+  });
+});
+
+describe('TensorFlow.js round trips: images and sequences', () => {
+  it('an MNIST-style convnet: Conv2D, MaxPooling2D, BatchNormalization, Dropout, Flatten, Dense', async () => {
+    await roundTrip(() => {
+      const m = tf.sequential();
+      m.add(tf.layers.conv2d({ filters: 3, kernelSize: 3, activation: 'relu', inputShape: [8, 8, 1] }));
+      m.add(tf.layers.maxPooling2d({ poolSize: 2 }));
+      m.add(tf.layers.batchNormalization({ movingMeanInitializer: 'randomNormal', movingVarianceInitializer: 'ones', gammaInitializer: 'randomUniform' }));
+      m.add(tf.layers.conv2d({ filters: 4, kernelSize: [2, 3], strides: 1, padding: 'same', dilationRate: 1 }));
+      m.add(tf.layers.dropout({ rate: 0.25 }));
+      m.add(tf.layers.flatten());
+      m.add(tf.layers.dense({ units: 10, activation: 'softmax' }));
+      return m;
+    }, [8, 8, 1]);
+  });
+
+  it('convolution and pooling variants: strides, dilation, separable, depthwise, transpose, average and global pooling', async () => {
+    await roundTrip(() => {
+      const m = tf.sequential();
+      m.add(tf.layers.conv2d({ filters: 2, kernelSize: 3, strides: 2, padding: 'same', inputShape: [7, 7, 2] }));
+      m.add(tf.layers.separableConv2d({ filters: 3, kernelSize: 2, depthMultiplier: 2, padding: 'same' }));
+      m.add(tf.layers.depthwiseConv2d({ kernelSize: 2, depthMultiplier: 1, useBias: true }));
+      m.add(tf.layers.conv2dTranspose({ filters: 2, kernelSize: 2, strides: 2 }));
+      m.add(tf.layers.averagePooling2d({ poolSize: 2, strides: 1 }));
+      m.add(tf.layers.conv2d({ filters: 2, kernelSize: 2, dilationRate: 2 }));
+      m.add(tf.layers.globalAveragePooling2d({}));
+      return m;
+    }, [7, 7, 2]);
+    await roundTrip(() => {
+      const m = tf.sequential();
+      m.add(tf.layers.conv1d({ filters: 3, kernelSize: 2, inputShape: [6, 2] }));
+      m.add(tf.layers.maxPooling1d({ poolSize: 2 }));
+      m.add(tf.layers.averagePooling1d({ poolSize: 1 }));
+      m.add(tf.layers.globalMaxPooling1d());
+      return m;
+    }, [6, 2]);
+  });
+
+  it('a Conv1D + Embedding text model', async () => {
+    await roundTrip(() => {
+      const m = tf.sequential();
+      m.add(tf.layers.embedding({ inputDim: 20, outputDim: 4, inputLength: 6 }));
+      // TF.js has no causal padding (NotImplementedError), so the text model uses same.
+      m.add(tf.layers.conv1d({ filters: 5, kernelSize: 3, activation: 'relu', padding: 'same' }));
+      m.add(tf.layers.globalAveragePooling1d({}));
+      m.add(tf.layers.dense({ units: 1, activation: 'sigmoid' }));
+      return m;
+    }, { shapes: [[6]], vocab: 20 });
+  });
+
+  it('LSTM (return sequences) and SimpleRNN', async () => {
+    await roundTrip(() => {
+      const m = tf.sequential();
+      m.add(tf.layers.lstm({ units: 3, returnSequences: true, inputShape: [4, 2], recurrentInitializer: 'glorotUniform', recurrentActivation: 'sigmoid' }));
+      m.add(tf.layers.simpleRNN({ units: 2, recurrentInitializer: 'glorotUniform' }));
+      m.add(tf.layers.dense({ units: 1 }));
+      return m;
+    }, [4, 2]);
+  });
+
+  it('GRU with resetAfter false', async () => {
+    await roundTrip(() => {
+      const m = tf.sequential();
+      m.add(tf.layers.gru({ units: 3, inputShape: [4, 2], resetAfter: false, recurrentInitializer: 'glorotUniform', recurrentActivation: 'sigmoid' } as tf.layers.GRULayerArgs));
+      return m;
+    }, [4, 2]);
+  });
+
+  it('Bidirectional LSTM', async () => {
+    await roundTrip(() => {
+      const m = tf.sequential();
+      m.add(tf.layers.bidirectional({ layer: tf.layers.lstm({ units: 2, recurrentInitializer: 'glorotUniform', recurrentActivation: 'sigmoid' }) as tf.RNN, inputShape: [3, 2], mergeMode: 'concat' }));
+      return m;
+    }, [3, 2]);
+  });
+
+  it('TimeDistributed Dense, RepeatVector, Permute, padding, cropping and up-sampling', async () => {
+    await roundTrip(() => {
+      const m = tf.sequential();
+      m.add(tf.layers.timeDistributed({ layer: tf.layers.dense({ units: 3 }), inputShape: [4, 2] }));
+      m.add(tf.layers.permute({ dims: [2, 1] }));
+      m.add(tf.layers.flatten());
+      m.add(tf.layers.repeatVector({ n: 2 }));
+      return m;
+    }, [4, 2]);
+    await roundTrip(() => {
+      const m = tf.sequential();
+      m.add(tf.layers.zeroPadding2d({ padding: [[1, 0], [0, 2]], inputShape: [3, 3, 1] }));
+      m.add(tf.layers.cropping2D({ cropping: [[0, 1], [1, 1]] }));
+      m.add(tf.layers.upSampling2d({ size: [2, 1] }));
+      return m;
+    }, [3, 3, 1]);
+  });
+
+  it('LayerNormalization and Rescaling', async () => {
+    await roundTrip(() => {
+      const m = tf.sequential();
+      m.add(tf.layers.rescaling({ scale: 0.5, offset: -1, inputShape: [5] }));
+      m.add(tf.layers.layerNormalization({ epsilon: 1e-3, gammaInitializer: 'randomUniform', betaInitializer: 'randomUniform' }));
+      return m;
+    }, [5]);
+  });
+});
+
+describe('TensorFlow.js round trips: functional models', () => {
+  it('two inputs merged by Concatenate, with an Add residual', async () => {
+    const { imported } = await roundTrip(() => {
+      const a = tf.input({ shape: [3], name: 'a' });
+      const b = tf.input({ shape: [2], name: 'b' });
+      const joined = tf.layers.concatenate({ name: 'joined' }).apply([a, b]) as tf.SymbolicTensor;
+      const hidden = tf.layers.dense({ units: 5, activation: 'relu', name: 'hidden' }).apply(joined) as tf.SymbolicTensor;
+      const skip = tf.layers.add({ name: 'skip' }).apply([hidden, joined]) as tf.SymbolicTensor;
+      const out = tf.layers.dense({ units: 2, name: 'out' }).apply(skip) as tf.SymbolicTensor;
+      return tf.model({ inputs: [a, b], outputs: out });
+    }, { shapes: [[3], [2]] });
+    expect(imported.definition).toMatchObject({
+      type: 'Functional',
+      inputs: [{ name: 'a', shape: [3] }, { name: 'b', shape: [2] }],
+      outputs: ['out'],
+    });
+    const layers = (imported.definition as { layers: { name: string; inbound: string[] }[] }).layers;
+    expect(layers.map((l) => [l.name, l.inbound])).toEqual([['joined', ['a', 'b']], ['hidden', ['joined']], ['skip', ['hidden', 'joined']], ['out', ['skip']]]);
+  });
+
+  it('a multi-output model with Multiply, Average, Maximum, Minimum and Dot', async () => {
+    await roundTrip(() => {
+      const x = tf.input({ shape: [4], name: 'x' });
+      const p = tf.layers.dense({ units: 3, name: 'p' }).apply(x) as tf.SymbolicTensor;
+      const q = tf.layers.dense({ units: 3, name: 'q', activation: 'tanh' }).apply(x) as tf.SymbolicTensor;
+      const prod = tf.layers.multiply({ name: 'prod' }).apply([p, q]) as tf.SymbolicTensor;
+      const avg = tf.layers.average({ name: 'avg' }).apply([p, q]) as tf.SymbolicTensor;
+      const hi = tf.layers.maximum({ name: 'hi' }).apply([prod, avg]) as tf.SymbolicTensor;
+      const lo = tf.layers.minimum({ name: 'lo' }).apply([prod, avg]) as tf.SymbolicTensor;
+      const dot = tf.layers.dot({ axes: 1, normalize: true, name: 'dot' }).apply([hi, lo]) as tf.SymbolicTensor;
+      const head = tf.layers.dense({ units: 2, activation: 'softmax', name: 'head' }).apply(lo) as tf.SymbolicTensor;
+      return tf.model({ inputs: x, outputs: [head, dot, hi] });
+    }, [4]);
   });
 });
