@@ -89,6 +89,15 @@ const cases: OracleCase[] = [
   { label: 'Dot axes -1 (3-D)', config: { type: 'Dot', axes: -1 }, oracle: layer(() => tf.layers.dot({ axes: -1 })), inputShapes: [[3, 4], [2, 4]] },
   { label: 'Dot axes [1, 2], 2-D with 3-D', config: { type: 'Dot', axes: [1, 2] }, oracle: layer(() => tf.layers.dot({ axes: [1, 2] })), inputShapes: [[3], [4, 3]] },
   {
+    // TF.js's Dot refuses inputs of rank 4 or more (and tf.einsum has no gradient); Keras batch_dot keeps the first
+    // input's remaining axes, then the second's: x[b, i, k, j]·y[b, k, l] → [b, i, j, l], which is x moved to
+    // [b, i·j, k] by a transpose, times y, as TF ops.
+    label: 'Dot axes [2, 1], rank-4 with rank-3 (TF ops)',
+    config: { type: 'Dot', axes: [2, 1] },
+    oracle: (xs) => tf.matMul(xs[0]!.transpose([0, 1, 3, 2]).reshape([BATCH, 4, 3]), xs[1]!).reshape([BATCH, 2, 2, 2]),
+    inputShapes: [[2, 3, 2], [3, 2]],
+  },
+  {
     label: 'Dot axes 1, normalize (cosine)',
     config: { type: 'Dot', axes: 1, normalize: true },
     oracle: layer(() => tf.layers.dot({ axes: 1, normalize: true })),
