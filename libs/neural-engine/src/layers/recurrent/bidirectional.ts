@@ -20,7 +20,7 @@ export const bidirectionalSchema = baseLayerSchema.extend({
   layer: nestedLayerSchema,
   /** How the two outputs are combined (default concat); null returns them separately. */
   mergeMode: mergeModeSchema.nullable().optional(),
-  /** The layer run backwards; by default a copy of `layer` with goBackwards flipped. */
+  /** The layer run backwards; by default a copy of `layer` with goBackwards true. */
   backwardLayer: nestedLayerSchema.optional(),
 }).strict();
 /** Arguments of `Bidirectional` as written in a model definition. */
@@ -70,8 +70,9 @@ export class Bidirectional extends Layer {
     const fwdConfig = parsed.layer;
     this.forwardLayer = recurrentOrThrow(createNestedLayer(fwdConfig, ['layer']), 'layer', fwdConfig);
     this.backwardGiven = parsed.backwardLayer !== undefined;
-    // Keras builds the default backward layer from the forward layer's config with goBackwards flipped.
-    const bwdConfig = parsed.backwardLayer ?? { ...fwdConfig, goBackwards: !this.forwardLayer.goBackwards };
+    // Keras 3 builds the default backward layer from the forward layer's config with goBackwards set to true (so a
+    // forward layer that itself goes backwards needs an explicit backwardLayer).
+    const bwdConfig = parsed.backwardLayer ?? { ...fwdConfig, goBackwards: true };
     this.backwardLayer = recurrentOrThrow(createNestedLayer(bwdConfig, ['backwardLayer']), 'backwardLayer', bwdConfig);
     const f = this.forwardLayer;
     const bw = this.backwardLayer;
