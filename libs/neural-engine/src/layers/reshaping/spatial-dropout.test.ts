@@ -98,6 +98,14 @@ describe.each([
     expect(() => built({ type, name: 'sd', rate: 0.5 }, wrong)).toThrow(`(None, ${wrong.join(', ')})`);
   });
 
+  it('passes the input mask through (Keras supports_masking)', () => {
+    const layer = built({ type, rate: 0.5 }, sample);
+    const mask = backend.fromValues([2, sample[0]!], Array.from({ length: 2 * sample[0]! }, (_, i) => i % 2));
+    layer.inputMask = mask;
+    layer.call(backend.fromValues(full(2), nonZero(size(2))), true);
+    expect(layer.computeOutputMask()).toBe(mask);
+  });
+
   it('requires a rate in [0, 1)', () => {
     expect(() => createLayer({ type })).toThrow('rate:');
     expect(() => createLayer({ type, rate: 1 })).toThrow('(received 1)');

@@ -48,6 +48,8 @@ abstract class SpatialDropout extends Layer {
     this.seed = parsed.seed ?? null;
     // Created once, so a seeded layer draws a fresh (but reproducible) mask at every step.
     this.seededRng = this.seed === null ? null : new Rng(this.seed);
+    // As Keras's Dropout (which SpatialDropout extends): the timestep mask passes through unchanged.
+    this.supportsMasking = true;
   }
 
   computeOutputShape(inputShape: Shape): Shape {

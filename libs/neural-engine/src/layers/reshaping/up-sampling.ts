@@ -26,7 +26,7 @@ export const upSampling2DSchema = baseLayerSchema.extend({
   dataFormat: channelsLastSchema,
   /**
    * 'nearest' (default) repeats rows and columns; 'bilinear' interpolates with half-pixel centers as Keras 3 does.
-   * Keras's other methods (bicubic, lanczos3, lanczos5, area) are not implemented.
+   * Keras's other methods (bicubic, lanczos3, lanczos5) are not implemented and are rejected.
    */
   interpolation: z.enum(['nearest', 'bilinear']).optional(),
 }).strict();
