@@ -39,9 +39,10 @@ export function windowAxis(
   const span = (kernel - 1) * dilation + 1;
   if (padding === 'valid') return { out: Math.max(Math.floor((size - span) / stride) + 1, 0), padBefore: 0 };
   const out = Math.ceil(size / stride);
+  // Keras "causal": span - 1 zeros before the sequence, then "valid" — which also gives ceil(size / stride) outputs.
+  if (padding === 'causal') return { out, padBefore: span - 1 };
   // TF "same": the total padding makes the last window end at the last (padded) element; the odd one goes after.
   const total = Math.max((out - 1) * stride + span - size, 0);
-  if (padding === 'causal') return { out, padBefore: total };
   return { out, padBefore: Math.floor(total / 2) };
 }
 

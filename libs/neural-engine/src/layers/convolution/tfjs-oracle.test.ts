@@ -213,11 +213,13 @@ describe('Conv1D causal agrees with TF.js valid conv1d over a left-padded input'
   const causalCases = [
     { label: 'kernel 3', kernelSize: 3, strides: 1, dilationRate: 1 },
     { label: 'kernel 2, stride 2', kernelSize: 2, strides: 2, dilationRate: 1 },
+    { label: 'kernel 2, stride 2, even length (causal padding differs from TF "same" here)', kernelSize: 2, strides: 2, dilationRate: 1, steps: 8 },
+    { label: 'kernel 3, stride 3', kernelSize: 3, strides: 3, dilationRate: 1, steps: 8 },
     { label: 'kernel 3, dilation 2 (forward only: no dilated gradients in TF.js)', kernelSize: 3, strides: 1, dilationRate: 2 },
   ];
-  it.each(causalCases)('$label', ({ kernelSize, strides, dilationRate }) => {
+  it.each(causalCases)('$label', ({ kernelSize, strides, dilationRate, steps }) => {
     const backend = new JsBackend('float32');
-    const inputShape = [7, 2];
+    const inputShape = [steps ?? 7, 2];
     const layer = createLayer({ name: 'ours', type: 'Conv1D', filters: 3, kernelSize, strides, dilationRate, padding: 'causal', ...bias });
     layer.build(inputShape, { backend, rng: new Rng(5) });
     const xShape = [2, ...inputShape];
