@@ -55,8 +55,8 @@ export interface LayerArgumentRule {
   /** Kiln argument → argument name written for TensorFlow.js. */
   readonly tfjsRenames?: Readonly<Record<string, string>>;
   /**
-   * Kiln arguments TensorFlow.js does not have, with the value that makes dropping them exact; another value makes the
-   * TensorFlow.js export fail (TensorFlow.js would silently ignore it).
+   * Kiln arguments whose only value TensorFlow.js implements (it ignores or rejects others): any other value makes the
+   * TensorFlow.js export fail with a ConfigError instead of producing a model that computes something else.
    */
   readonly tfjsDefaults?: Readonly<Record<string, unknown>>;
 }
@@ -69,4 +69,6 @@ export const LAYER_ARGUMENT_RULES: Readonly<Record<string, LayerArgumentRule>> =
   ReLU: { tfjsDefaults: { negativeSlope: 0, threshold: 0 } },
   // TensorFlow.js's ELU throws NotImplementedError for any alpha but 1.
   ELU: { tfjsDefaults: { alpha: 1 } },
+  // TensorFlow.js implements only reset_after = false (Keras 3 defaults to true).
+  GRU: { tfjsDefaults: { resetAfter: false } },
 };

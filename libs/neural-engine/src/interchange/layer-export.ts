@@ -50,7 +50,6 @@ export function exportLayer(layerConfig: LayerConfig, dialect: ExportDialect, na
     if (dialect === 'tfjs' && rule?.tfjsDefaults && key in rule.tfjsDefaults) {
       const safe = rule.tfjsDefaults[key];
       if (value !== safe && value !== null) throw layerError(ref, `TensorFlow.js's ${className} supports only ${camelToSnake(key)} = ${JSON.stringify(safe)}`, value);
-      continue;
     }
     const kerasKey = (dialect === 'tfjs' ? rule?.tfjsRenames?.[key] : undefined) ?? camelToSnake(key);
     config[kerasKey] = exportValue(key, value, ref, dialect);
