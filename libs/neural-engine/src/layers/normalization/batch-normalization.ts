@@ -126,7 +126,7 @@ export class BatchNormalization extends Layer {
     if (!mask) return null;
     const last = x.shape[x.shape.length - 1]!;
     if (mask.size * last !== x.size) {
-      throw new Error(`layer ${this.name} (BatchNormalization): a mask of shape [${mask.shape.join(', ')}] does not fit inputs of shape [${x.shape.join(', ')}]`);
+      throw new Error(`layer "${this.name}" (BatchNormalization): a mask of shape [${mask.shape.join(', ')}] does not fit inputs of shape [${x.shape.join(', ')}]`);
     }
     return Float64Array.from({ length: x.size }, (_, i) => mask.data[Math.floor(i / last)]!);
   }

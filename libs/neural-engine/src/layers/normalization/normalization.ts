@@ -116,7 +116,7 @@ export class Normalization extends Layer {
   /** Computes the mean and variance of `data` (batch axis first) over every axis but the kept ones, and stores them. */
   adapt(data: { shape: Shape; data: ArrayLike<number> }): void {
     this.requireAdaptable();
-    if (data.shape.length < 1) throw new Error(`layer ${this.name || 'normalization'} (Normalization): adapt data needs a batch axis, received shape []`);
+    if (data.shape.length < 1) throw new Error(`${this.who}: adapt data needs a batch axis, received shape []`);
     const sampleShape = data.shape.slice(1);
     const axes = this.keptAxes(sampleShape);
     if (typeof axes === 'string') throw inputShapeError(this, `cannot adapt: ${axes}`, sampleShape);
@@ -124,7 +124,7 @@ export class Normalization extends Layer {
       throw inputShapeError(this, `cannot adapt to data whose kept axes are ${formatShape(keptDims(sampleShape, axes), false)} after being built with ${formatShape(this.statShape, false)}`, sampleShape);
     }
     if (data.data.length !== shapeSize(data.shape)) {
-      throw new Error(`layer ${this.name || 'normalization'} (Normalization): adapt data has ${data.data.length} values for shape ${formatShape(data.shape, false)}`);
+      throw new Error(`${this.who}: adapt data has ${data.data.length} values for shape ${formatShape(data.shape, false)}`);
     }
     const stats = dataMoments(data.data, keptIndex(sampleShape, axes), shapeSize(keptDims(sampleShape, axes)));
     this.adapted = stats;
@@ -135,13 +135,18 @@ export class Normalization extends Layer {
   adaptFromStatistics(statistics: AdaptStatistics): void {
     this.requireAdaptable();
     const expected = this.statShape ? shapeSize(this.statShape) : undefined;
-    this.adapted = checkStatistics(statistics, expected, `layer ${this.name || 'normalization'} (Normalization)`);
+    this.adapted = checkStatistics(statistics, expected, this.who);
     if (this.built) this.store(this.adapted);
+  }
+
+  /** How errors name the layer, as inputShapeError does. */
+  private get who(): string {
+    return this.name ? `layer "${this.name}" (Normalization)` : 'Normalization layer';
   }
 
   private requireAdaptable(): void {
     if (this.config.mean != null) {
-      throw new Error(`layer ${this.name || 'normalization'} (Normalization): mean and variance are fixed by its config, so it cannot be adapted`);
+      throw new Error(`${this.who}: mean and variance are fixed by its config, so it cannot be adapted`);
     }
   }
 
@@ -166,7 +171,7 @@ export class Normalization extends Layer {
     const untouched = this.countVar!.value.data[0] === 0 && mean.every((m) => m === 0) && variance.every((v) => v === 1);
     if (!this.adapted && untouched) {
       throw new Error(
-        `layer ${this.name || 'normalization'} (Normalization) has no mean and variance: call adapt(data) or adaptFromStatistics({ mean, variance }) before using it, or give mean and variance in its config`,
+        `${this.who} has no mean and variance: call adapt(data) or adaptFromStatistics({ mean, variance }) before using it, or give mean and variance in its config`,
       );
     }
     return { mean, variance };
