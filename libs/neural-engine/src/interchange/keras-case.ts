@@ -16,7 +16,8 @@ export function camelToSnake(name: string): string {
 
 /** `LeakyReLU` → `leaky_re_lu`, `Conv2D` → `conv2d`: the rule Keras uses for default layer names. */
 export function classToLayerName(className: string): string {
-  return className.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z])([A-Z][a-z])/g, '$1_$2').toLowerCase();
+  // Keras's to_snake_case: split before a capitalized word, then between a lower-case letter and a capital.
+  return className.replace(/(.)([A-Z][a-z0-9]+)/g, '$1_$2').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
 }
 
 /** Whether a value is a plain JSON object (not null, not an array). */
