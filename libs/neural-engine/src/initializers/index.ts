@@ -64,6 +64,9 @@ const entries: ReadonlyArray<readonly [name: string, type: string, factory: Init
   ['identity', 'Identity', (a) => new Identity(a)],
 ];
 for (const [name, type, factory] of entries) initializerRegistry.register(name, factory, [type]);
+// Keras's short aliases: `uniform` is the default initializer of Embedding.
+initializerRegistry.register('random_uniform', (a) => new RandomUniform(a), ['uniform']);
+initializerRegistry.register('random_normal', (a) => new RandomNormal(a), ['normal']);
 
 /** Keras class names accepted as `type` in object configs. */
 export const initializerTypes: readonly string[] = entries.map(([, type]) => type);

@@ -7,6 +7,8 @@ import { Layer } from './layer.js';
  * only validates its Keras arguments and picks the function, so the math and its gradient live in one place.
  */
 export abstract class ActivationFunctionLayer extends Layer {
+  /** Keras passes timestep masks through this layer. */
+  override supportsMasking = true;
   /** The function applied; set by the subclass constructor. */
   protected abstract readonly fn: ActivationFunction;
   private fnInput: Tensor | null = null;

@@ -20,6 +20,8 @@ export type ActivityRegularizationConfig = z.input<typeof activityRegularization
  * gradient are added by Layer.call / Layer.callBackward, like any layer's activity regularizer.
  */
 export class ActivityRegularization extends Layer {
+  /** Keras passes timestep masks through this layer. */
+  override supportsMasking = true;
   readonly className = 'ActivityRegularization';
   readonly l1: number;
   readonly l2: number;

@@ -25,6 +25,8 @@ export const ALPHA_P = -1.7580993408473766;
  * a = ((1 - rate)(1 + rate·alpha_p²))^-1/2, b = -a·alpha_p·rate. Identity in inference.
  */
 export class AlphaDropout extends Layer {
+  /** Keras passes timestep masks through this layer. */
+  override supportsMasking = true;
   readonly className = 'AlphaDropout';
   readonly rate: number;
   readonly noiseShape: (number | null)[] | null;

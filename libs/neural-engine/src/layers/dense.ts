@@ -32,6 +32,8 @@ export type DenseConfig = z.input<typeof denseSchema>;
 
 /** Fully connected layer: y = activation(x·kernel + bias), applied over the last axis of x. */
 export class Dense extends Layer {
+  /** Keras passes timestep masks through this layer. */
+  override supportsMasking = true;
   readonly className = 'Dense';
   private readonly config: z.output<typeof denseSchema>;
   readonly activation: Activation;

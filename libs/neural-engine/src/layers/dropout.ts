@@ -22,6 +22,8 @@ export type DropoutConfig = z.input<typeof dropoutSchema>;
  * `rate` and the survivors are scaled by 1/(1 - rate), so the expectation is unchanged; in inference it is the identity.
  */
 export class Dropout extends Layer {
+  /** Keras passes timestep masks through this layer. */
+  override supportsMasking = true;
   readonly className = 'Dropout';
   readonly rate: number;
   readonly noiseShape: (number | null)[] | null;

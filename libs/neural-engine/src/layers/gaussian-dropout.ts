@@ -16,6 +16,8 @@ export type GaussianDropoutConfig = z.input<typeof gaussianDropoutSchema>;
 
 /** Keras `GaussianDropout`: in training, x·n with n ~ N(1, rate/(1 - rate)) per element; identity in inference. */
 export class GaussianDropout extends Layer {
+  /** Keras passes timestep masks through this layer. */
+  override supportsMasking = true;
   readonly className = 'GaussianDropout';
   readonly rate: number;
   readonly seed: number | null;

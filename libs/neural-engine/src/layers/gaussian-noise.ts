@@ -16,6 +16,8 @@ export type GaussianNoiseConfig = z.input<typeof gaussianNoiseSchema>;
 
 /** Keras `GaussianNoise`: in training, x + n with n ~ N(0, stddev²) per element; identity in inference. */
 export class GaussianNoise extends Layer {
+  /** Keras passes timestep masks through this layer. */
+  override supportsMasking = true;
   readonly className = 'GaussianNoise';
   readonly stddev: number;
   readonly seed: number | null;

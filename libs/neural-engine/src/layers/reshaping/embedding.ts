@@ -2,32 +2,11 @@ import { z } from 'zod';
 import { constraintSchema, getConstraint } from '../../constraints/index.js';
 import { parseConfig, positiveInt } from '../../config.js';
 import { DataError } from '../../errors.js';
-import { normalizeIdentifier } from '../../identifiers.js';
-import { type InitializerSpec, getInitializer, initializerSchema } from '../../initializers/index.js';
+import { getInitializer, initializerSchema } from '../../initializers/index.js';
 import { getRegularizer, regularizerSchema } from '../../regularizers/index.js';
 import type { Shape, Tensor } from '../../tensor.js';
 import { type LayerConfig, Layer, baseLayerSchema } from '../layer.js';
 import type { Variable } from '../variable.js';
-
-/** Whether an initializer name is Keras's `uniform` (in any spelling). */
-function isUniformAlias(value: unknown): value is string {
-  return typeof value === 'string' && normalizeIdentifier(value) === 'uniform';
-}
-
-/**
- * Keras's default embeddings initializer is named `uniform`, Keras's alias of RandomUniform(-0.05, 0.05), which the
- * initializer registry knows only as `random_uniform`. The alias passes through unchanged (so getConfig reports it as
- * written); anything else is validated by the initializer schema, whose issues are passed on with their paths.
- */
-const embeddingsInitializerSchema = z.unknown().transform((value, ctx): InitializerSpec => {
-  if (isUniformAlias(value)) return value;
-  const result = initializerSchema.safeParse(value, { reportInput: true });
-  if (result.success) return result.data;
-  for (const issue of result.error.issues) {
-    ctx.addIssue({ code: 'custom', path: [...issue.path], message: issue.message, input: (issue as { input?: unknown }).input });
-  }
-  return z.NEVER;
-}) as unknown as z.ZodType<InitializerSpec, z.input<typeof initializerSchema>>;
 
 /** Strict config schema of the Keras `Embedding` layer. */
 export const embeddingSchema = baseLayerSchema.extend({
@@ -37,7 +16,7 @@ export const embeddingSchema = baseLayerSchema.extend({
   /** Size of each embedding vector. */
   outputDim: positiveInt,
   /** Default `uniform` (RandomUniform(-0.05, 0.05)). */
-  embeddingsInitializer: embeddingsInitializerSchema.optional(),
+  embeddingsInitializer: initializerSchema.optional(),
   embeddingsRegularizer: regularizerSchema.nullable().optional(),
   embeddingsConstraint: constraintSchema.nullable().optional(),
   activityRegularizer: regularizerSchema.nullable().optional(),
@@ -85,7 +64,7 @@ export class Embedding extends Layer {
     const c = this.config;
     const initializer = c.embeddingsInitializer ?? 'uniform';
     this.embeddings = this.addWeight('embeddings', [this.inputDim, this.outputDim], {
-      initializer: getInitializer(isUniformAlias(initializer) ? 'random_uniform' : initializer),
+      initializer: getInitializer(initializer),
       regularizer: c.embeddingsRegularizer ? getRegularizer(c.embeddingsRegularizer) : null,
       constraint: c.embeddingsConstraint ? getConstraint(c.embeddingsConstraint) : null,
     });
