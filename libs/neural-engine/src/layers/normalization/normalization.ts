@@ -7,7 +7,7 @@ import { type LayerConfig, Layer, baseLayerSchema } from '../layer.js';
 import type { Variable } from '../variable.js';
 import { keptDims, keptIndex, resolveSampleAxes } from './axes.js';
 import { type AdaptStatistics, type AdaptedStatistics, checkStatistics, dataMoments } from './normalization-statistics.js';
-import { type NumericLiteral, broadcastValues, numericLiteralSchema, shapedValues } from './numeric-literal.js';
+import { type NumericLiteral, type ShapedValues, broadcastValues, numericLiteralSchema, shapedValues } from './numeric-literal.js';
 
 /** Keras's backend epsilon: the standard deviation is floored at it, so constant features do not divide by 0. */
 const STD_FLOOR = 1e-7;
@@ -83,9 +83,21 @@ export class Normalization extends Layer {
     return typeof axes === 'string' ? axes : axes.sort((a, b) => a - b);
   }
 
+  /** The config's mean and variance broadcast over the kept axes; throws naming the layer when they do not fit. */
+  private fixedStatistics(mean: NumericLiteral, variance: NumericLiteral, inputShape: Shape, statShape: Shape): { mean: Float64Array; variance: Float64Array } {
+    // The schema has already rejected ragged literals, so shapedValues returns values here.
+    const m = broadcastValues(shapedValues(mean) as ShapedValues, statShape);
+    const v = broadcastValues(shapedValues(variance) as ShapedValues, statShape);
+    if (typeof m === 'string') throw inputShapeError(this, `mean: ${m}`, inputShape);
+    if (typeof v === 'string') throw inputShapeError(this, `variance: ${v}`, inputShape);
+    return { mean: m, variance: v };
+  }
+
   computeOutputShape(inputShape: Shape): Shape {
     const axes = this.keptAxes(inputShape);
     if (typeof axes === 'string') throw inputShapeError(this, axes, inputShape);
+    const c = this.config;
+    if (c.mean != null && c.variance != null) this.fixedStatistics(c.mean, c.variance, inputShape, keptDims(inputShape, axes));
     if (this.adapted && this.adapted.mean.length !== 1 && this.adapted.mean.length !== shapeSize(keptDims(inputShape, axes))) {
       throw inputShapeError(this, `it was adapted to ${this.adapted.mean.length} statistics, the kept axes hold ${shapeSize(keptDims(inputShape, axes))}`, inputShape);
     }
@@ -99,11 +111,7 @@ export class Normalization extends Layer {
     this.slot = keptIndex(inputShape, axes);
     const c = this.config;
     if (c.mean != null && c.variance != null) {
-      const mean = broadcastValues(shapedValues(c.mean) as { shape: number[]; values: number[] }, shape);
-      const variance = broadcastValues(shapedValues(c.variance) as { shape: number[]; values: number[] }, shape);
-      if (typeof mean === 'string') throw inputShapeError(this, `mean: ${mean}`, inputShape);
-      if (typeof variance === 'string') throw inputShapeError(this, `variance: ${variance}`, inputShape);
-      this.fixed = { mean, variance };
+      this.fixed = this.fixedStatistics(c.mean, c.variance, inputShape, shape);
       return;
     }
     // Keras layout of an adaptable Normalization: mean, variance, count (a scalar), none trainable.
