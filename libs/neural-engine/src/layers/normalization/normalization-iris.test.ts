@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Sequential } from '../../model/sequential.js';
+import { trainableVariables } from '../../training/network.js';
 import { accuracyOf, readCsvDataset } from '../../testing/datasets.js';
 import { Normalization } from './normalization.js';
 
@@ -42,6 +43,13 @@ describe('Normalization in a model (iris)', () => {
     const model = new Sequential([normalization, { type: 'Dense', units: 8 }, { type: 'BatchNormalization' }, { type: 'Dense', units: 3, activation: 'softmax' }], { seed: 5 });
     model.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy' });
     await model.fit(train.x, train.y, { epochs: 2, batchSize: 16 });
+    // The optimizer updates gamma and beta only; the moving statistics move through training forward passes.
+    expect(trainableVariables(model).map((v) => v.name).filter((n) => n.startsWith('batch_normalization'))).toEqual([
+      'batch_normalization/gamma',
+      'batch_normalization/beta',
+    ]);
+    const bn = model.layers[2]!;
+    expect(Array.from(bn.variables[2]!.value.data).every((m) => m !== 0)).toBe(true);
     const saved = model.saveWeights();
     expect(saved.manifest.map((w) => w.name)).toEqual([
       'normalization/mean',
