@@ -37,11 +37,6 @@ import { Softmax, softmaxSchema } from './softmax.js';
 
 /** Every layer type by its Keras class name: the core layers here, the other families from their folders. */
 export const layerRegistry = {
-  ...convolutionLayers,
-  ...recurrentLayers,
-  ...normalizationLayers,
-  ...reshapingLayers,
-  ...mergeLayers,
   InputLayer: entry(inputLayerSchema, (c) => new InputLayer(c)),
   Dense: entry(denseSchema, (c) => new Dense(c)),
   Activation: entry(activationLayerSchema, (c) => new ActivationLayer(c)),
@@ -57,6 +52,11 @@ export const layerRegistry = {
   ActivityRegularization: entry(activityRegularizationSchema, (c) => new ActivityRegularization(c)),
   Flatten: entry(flattenSchema, (c) => new Flatten(c)),
   Reshape: entry(reshapeSchema, (c) => new Reshape(c)),
+  ...convolutionLayers,
+  ...recurrentLayers,
+  ...normalizationLayers,
+  ...reshapingLayers,
+  ...mergeLayers,
 };
 
 type RegisteredSchema = (typeof layerRegistry)[keyof typeof layerRegistry]['schema'];

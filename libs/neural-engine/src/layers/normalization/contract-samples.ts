@@ -3,15 +3,15 @@ import type { ContractSample } from '../contract-sample.js';
 /*
  * Contract-test cases for the normalization layers, by layer type (see ../contract-sample.ts).
  *
- * BatchNormalization samples are frozen (trainable: false, so Keras runs them in inference mode): the shared harness
- * expects every variable of a trainable layer to be trainable and inference to be unchanged by a training pass, which
- * a trainable BatchNormalization (non-trainable moving statistics, updated by training passes) cannot satisfy by
- * design. batch-normalization.test.ts runs the same checks on trainable BatchNormalization layers instead.
+ * BatchNormalization appears trainable (training passes update its non-trainable moving statistics, which the harness
+ * allows for) and frozen (trainable: false, so Keras runs it in inference mode).
  * Normalization samples give mean and variance: an un-adapted Normalization refuses to run.
  */
 export const normalizationSamples: Record<string, ContractSample[]> = {
   BatchNormalization: [
     // gamma, beta, moving_mean, moving_variance: 4 each.
+    { config: { type: 'BatchNormalization' }, inputShape: [4], params: 4 * 4 },
+    { config: { type: 'BatchNormalization', momentum: 0.9, axis: 1 }, inputShape: [3, 2], params: 3 * 4 },
     { config: { type: 'BatchNormalization', trainable: false }, inputShape: [4], params: 4 * 4 },
     {
       config: { type: 'BatchNormalization', axis: 1, center: false, trainable: false, movingMeanInitializer: { type: 'RandomNormal', seed: 1 } },
