@@ -154,10 +154,10 @@ describe('export to TensorFlow.js: what TF.js cannot express', () => {
 
   it('an argument value TF.js does not implement: GRU reset_after true, ELU alpha, ReLU threshold', () => {
     expect(configError(exportOf([{ type: 'GRU', name: 'g', units: 2, inputShape: [3, 2] }])).message).toBe(
-      'layer "g" (GRU): TensorFlow.js\'s GRU supports only reset_after = false (received true)',
+      'layer "g" (GRU): TensorFlow.js\'s GRU supports only reset_after = false (TF.js implements only the reset-before convention) (received true)',
     );
     expect(configError(exportOf([{ type: 'ELU', name: 'e', alpha: 0.5, inputShape: [3] }])).message).toBe(
-      'layer "e" (ELU): TensorFlow.js\'s ELU supports only alpha = 1 (received 0.5)',
+      'layer "e" (ELU): TensorFlow.js\'s ELU supports only alpha = 1 (TF.js throws NotImplementedError for other values) (received 0.5)',
     );
     expect(configError(exportOf([{ type: 'ReLU', name: 'r', threshold: 0.5, inputShape: [3] }])).message).toBe(
       'layer "r" (ReLU): TensorFlow.js\'s ReLU supports only threshold = 0 (received 0.5)',

@@ -152,7 +152,8 @@ describe('Keras 2 JSON import', () => {
           kernelRegularizer: { type: 'L2', l2: 0.001 }, kernelConstraint: { type: 'MaxNorm', maxValue: 3, axis: 0 },
         },
         { type: 'LeakyReLU', name: 'leaky_re_lu', negativeSlope: 0.1 },
-        { type: 'Dropout', name: 'dropout', rate: 0.5 },
+        // Keras None stays null where Kiln's argument takes null.
+        { type: 'Dropout', name: 'dropout', rate: 0.5, noiseShape: null, seed: null },
         {
           type: 'Dense', name: 'dense_1', trainable: false, units: 3, activation: 'softmax', useBias: false,
           kernelInitializer: { type: 'VarianceScaling', scale: 2, mode: 'fan_in', distribution: 'truncated_normal', seed: 5 }, biasInitializer: { type: 'Zeros' },

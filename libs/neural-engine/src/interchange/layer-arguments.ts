@@ -48,6 +48,26 @@ export const DROPPABLE_ARGUMENTS: Record<string, Droppable> = {
   input_length: any,
 };
 
+/** A value TensorFlow.js implements for an argument: a test and what to tell the user. */
+export interface TfjsLimit {
+  readonly accepts: (value: unknown) => boolean;
+  /** The supported values, as the message states them: `= false`, `other than "causal"`. */
+  readonly only: string;
+  /** Why, when it is not plain absence in TF.js. */
+  readonly why?: string;
+}
+
+const only = (expected: unknown, why?: string): TfjsLimit => ({
+  accepts: (v) => v === expected || v === null || v === undefined,
+  only: `= ${JSON.stringify(expected)}`,
+  ...(why ? { why } : {}),
+});
+/** 1 or a list of ones (strides and dilation rates). */
+const ones: TfjsLimit = {
+  accepts: (v) => v === 1 || v === null || v === undefined || (Array.isArray(v) && v.every((d) => d === 1)),
+  only: '= 1',
+};
+
 /** How one layer class's arguments differ from the generic rule. */
 export interface LayerArgumentRule {
   /** Keras argument (snake_case, any dialect) → Kiln argument, on import. */
@@ -55,20 +75,43 @@ export interface LayerArgumentRule {
   /** Kiln argument → argument name written for TensorFlow.js. */
   readonly tfjsRenames?: Readonly<Record<string, string>>;
   /**
-   * Kiln arguments whose only value TensorFlow.js implements (it ignores or rejects others): any other value makes the
-   * TensorFlow.js export fail with a ConfigError instead of producing a model that computes something else.
+   * Kiln arguments of which TensorFlow.js implements only some values (it ignores, rejects or miscomputes others):
+   * another value makes the TensorFlow.js export fail with a ConfigError instead of producing a model that computes
+   * something else.
    */
-  readonly tfjsDefaults?: Readonly<Record<string, unknown>>;
+  readonly tfjsLimits?: Readonly<Record<string, TfjsLimit>>;
 }
+
+/** Limits that hold for every layer class in TensorFlow.js. */
+export const TFJS_COMMON_LIMITS: Readonly<Record<string, TfjsLimit>> = {
+  activityRegularizer: only(null, 'TF.js refuses to run a layer that has an activity regularizer'),
+};
 
 /** The exceptions, by Keras class name. */
 export const LAYER_ARGUMENT_RULES: Readonly<Record<string, LayerArgumentRule>> = {
   // Keras 2 and TensorFlow.js call the slope `alpha`; Keras 3 `negative_slope`.
   LeakyReLU: { importRenames: { alpha: 'negativeSlope' }, tfjsRenames: { negativeSlope: 'alpha' } },
   // TensorFlow.js's ReLU has only max_value.
-  ReLU: { tfjsDefaults: { negativeSlope: 0, threshold: 0 } },
-  // TensorFlow.js's ELU throws NotImplementedError for any alpha but 1.
-  ELU: { tfjsDefaults: { alpha: 1 } },
-  // TensorFlow.js implements only reset_after = false (Keras 3 defaults to true).
-  GRU: { tfjsDefaults: { resetAfter: false } },
+  ReLU: { tfjsLimits: { negativeSlope: only(0), threshold: only(0) } },
+  ELU: { tfjsLimits: { alpha: only(1, 'TF.js throws NotImplementedError for other values') } },
+  Softmax: { tfjsLimits: { axis: only(-1, 'TF.js computes softmax over the last axis only') } },
+  GRU: { tfjsLimits: { resetAfter: only(false, 'TF.js implements only the reset-before convention') } },
+  Conv1D: {
+    tfjsLimits: {
+      padding: { accepts: (v) => v !== 'causal', only: 'other than "causal"', why: 'TF.js throws NotImplementedError for causal padding' },
+      groups: only(1),
+    },
+  },
+  Conv2D: { tfjsLimits: { groups: only(1) } },
+  Conv2DTranspose: { tfjsLimits: { outputPadding: only(null), dilationRate: ones } },
+  DepthwiseConv2D: { tfjsLimits: { dilationRate: { ...ones, why: 'TF.js ignores it in the output shape' } } },
+  BatchNormalization: { tfjsLimits: { axis: only(-1, 'TF.js 4.22 broadcasts the statistics of any other axis along the last one in inference') } },
+  LayerNormalization: { tfjsLimits: { rmsScaling: only(false) } },
+  Bidirectional: { tfjsLimits: { backwardLayer: only(null, 'TF.js ignores backward_layer and mirrors the forward layer') } },
+  UpSampling2D: { tfjsLimits: { interpolation: only('nearest', 'TF.js resizes bilinearly without Keras 3\'s half-pixel centers') } },
+  Concatenate: {
+    tfjsLimits: {
+      axis: { accepts: (v) => typeof v !== 'number' || v >= -1, only: '= -1 or a non-negative axis', why: 'TF.js mislocates other negative axes' },
+    },
+  },
 };

@@ -1,8 +1,8 @@
 import { createLayer } from '../layers/index.js';
 import type { LayerConfig } from '../layers/layer.js';
-import { camelToSnake, isRecord } from './keras-case.js';
+import { camelToSnake, classToLayerName, isRecord } from './keras-case.js';
 import { type ExportDialect, exportActivation, exportNested, nestedKindOf } from './keras-objects.js';
-import { LAYER_ARGUMENT_RULES } from './layer-arguments.js';
+import { LAYER_ARGUMENT_RULES, TFJS_COMMON_LIMITS } from './layer-arguments.js';
 import { layerEntryOf, TFJS_LAYER_CLASSES } from './layer-classes.js';
 import { type LayerRef, layerError, withinLayer } from './interchange-error.js';
 
@@ -47,9 +47,9 @@ export function exportLayer(layerConfig: LayerConfig, dialect: ExportDialect, na
       continue;
     }
     if (className === 'InputLayer' && (key === 'shape' || key === 'batchSize')) continue;
-    if (dialect === 'tfjs' && rule?.tfjsDefaults && key in rule.tfjsDefaults) {
-      const safe = rule.tfjsDefaults[key];
-      if (value !== safe && value !== null) throw layerError(ref, `TensorFlow.js's ${className} supports only ${camelToSnake(key)} = ${JSON.stringify(safe)}`, value);
+    const limit = dialect === 'tfjs' ? (rule?.tfjsLimits?.[key] ?? TFJS_COMMON_LIMITS[key]) : undefined;
+    if (limit && !limit.accepts(value)) {
+      throw layerError(ref, `TensorFlow.js's ${className} supports only ${camelToSnake(key)} ${limit.only}${limit.why ? ` (${limit.why})` : ''}`, value);
     }
     const kerasKey = (dialect === 'tfjs' ? rule?.tfjsRenames?.[key] : undefined) ?? camelToSnake(key);
     config[kerasKey] = exportValue(key, value, ref, dialect);
@@ -71,7 +71,8 @@ function exportValue(argument: string, value: unknown, layer: LayerRef, dialect:
   if (isRecord(value) && typeof value.type === 'string' && layerEntryOf(value.type)) {
     // A wrapped layer (Bidirectional, TimeDistributed).
     const inner = value as LayerConfig;
-    const exported = exportLayer(inner, dialect, inner.name ?? `${layer.name}_inner`);
+    // Unnamed inner layers get the default name Kiln gives them, so weight names agree across the export.
+    const exported = exportLayer(inner, dialect, inner.name ?? classToLayerName(inner.type));
     return dialect === 'keras3' ? { module: 'keras.layers', ...exported, registered_name: null } : exported;
   }
   return value;

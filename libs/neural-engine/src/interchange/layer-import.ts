@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { parseConfig } from '../config.js';
 import type { LayerConfig } from '../layers/layer.js';
 import { snakeToCamel, isRecord } from './keras-case.js';
@@ -67,6 +68,11 @@ export function importLayer(entry: unknown, index: number, dialect: KerasDialect
     }
     const argument = rule?.importRenames?.[key] ?? snakeToCamel(key);
     if (accepted.has(argument)) {
+      // Keras None is kept where Kiln's argument takes null too (merge_mode None means "no merge", not the default).
+      if (value === null) {
+        if (!nestedKindOf(argument) && (registryEntry.schema.shape[argument] as z.ZodType).safeParse(null).success) out[argument] = null;
+        continue;
+      }
       const converted = importValue(argument, value, ref, dialect);
       if (converted !== undefined) out[argument] = converted;
       continue;
