@@ -6,7 +6,7 @@ export * from './tensor.js';
 export * from './errors.js';
 export { Rng } from './rng.js';
 export { normalizeIdentifier, Registry } from './identifiers.js';
-export type { Backend, MatmulOptions } from './backend/backend.js';
+export type { Backend, MatmulOptions, WindowGeometry, ChannelRange } from './backend/backend.js';
 export { JsBackend } from './backend/js-backend.js';
 export * from './activations/index.js';
 export * from './initializers/index.js';
