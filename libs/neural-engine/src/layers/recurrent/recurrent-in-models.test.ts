@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Sequential } from '../../model/sequential.js';
+import type { LayerConfig } from '../layer.js';
 
 /*
  * The recurrent layers inside Sequential models: timestep masks from Embedding(maskZero) reach them, padding is
@@ -8,7 +9,7 @@ import { Sequential } from '../../model/sequential.js';
 
 const ids = { shape: [3, 4], data: [3, 5, 0, 0, 0, 0, 3, 5, 3, 5, 2, 1] };
 
-function model(maskZero: boolean, recurrent: Record<string, unknown>): Sequential {
+function model(maskZero: boolean, recurrent: LayerConfig): Sequential {
   return new Sequential(
     [{ type: 'Embedding', inputDim: 6, outputDim: 3, maskZero, inputShape: [4] }, recurrent, { type: 'Dense', units: 1 }],
     { seed: 4 },
