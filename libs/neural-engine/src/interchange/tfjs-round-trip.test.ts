@@ -55,6 +55,9 @@ function inputs(shape: number[], seed: number, vocab?: number): { shape: number[
   const full = [3, ...shape];
   const data = new Float32Array(full.reduce((a, b) => a * b, 1));
   for (let i = 0; i < data.length; i++) data[i] = vocab ? Math.floor(rng.uniform() * vocab) : rng.uniform() * 4 - 2;
+  // Token sequences end in padding (id 0), so masks have something to skip.
+  const steps = shape[shape.length - 1]!;
+  if (vocab) for (let i = steps - 1; i < data.length; i += steps) data[i] = 0;
   return { shape: full, data };
 }
 
@@ -334,5 +337,29 @@ describe('TensorFlow.js round trips: functional models', () => {
       const head = tf.layers.dense({ units: 2, activation: 'softmax', name: 'head' }).apply(lo) as tf.SymbolicTensor;
       return tf.model({ inputs: x, outputs: [head, dot, hi] });
     }, [4]);
+  });
+});
+
+describe('TensorFlow.js round trips: multi-output layers and masks', () => {
+  it('an LSTM with returnState whose state feeds another branch (references "lstm:1", "lstm:2")', async () => {
+    const { imported } = await roundTrip(() => {
+      const x = tf.input({ shape: [4, 3], name: 'x' });
+      const [seq, h, c] = tf.layers.lstm({ units: 2, returnState: true, returnSequences: true, recurrentActivation: 'sigmoid', recurrentInitializer: 'glorotUniform', name: 'lstm' }).apply(x) as tf.SymbolicTensor[];
+      const fromState = tf.layers.dense({ units: 3, name: 'from_state' }).apply(tf.layers.concatenate({ name: 'hc' }).apply([h!, c!]) as tf.SymbolicTensor) as tf.SymbolicTensor;
+      const pooled = tf.layers.globalAveragePooling1d({ name: 'pooled' }).apply(seq!) as tf.SymbolicTensor;
+      return tf.model({ inputs: x, outputs: [fromState, pooled, h!] });
+    }, [4, 3]);
+    expect(imported.definition).toMatchObject({ outputs: ['from_state', 'pooled', 'lstm:1'] });
+    const hc = (imported.definition as { layers: { name: string; inbound: string[] }[] }).layers.find((l) => l.name === 'hc');
+    expect(hc!.inbound).toEqual(['lstm:1', 'lstm:2']);
+  });
+
+  it('Embedding with maskZero feeding an LSTM: padded steps are skipped the same way', async () => {
+    await roundTrip(() => {
+      const m = tf.sequential();
+      m.add(tf.layers.embedding({ inputDim: 6, outputDim: 3, maskZero: true, inputLength: 5 }));
+      m.add(tf.layers.lstm({ units: 2, recurrentActivation: 'sigmoid', recurrentInitializer: 'glorotUniform' }));
+      return m;
+    }, { shapes: [[5]], vocab: 6 });
   });
 });
