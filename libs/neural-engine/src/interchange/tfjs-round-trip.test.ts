@@ -363,3 +363,27 @@ describe('TensorFlow.js round trips: multi-output layers and masks', () => {
     }, { shapes: [[5]], vocab: 6 });
   });
 });
+
+describe('TensorFlow.js export: nested objects are read by TF.js as meant', () => {
+  it('initializers, regularizers and constraints come back from tf.loadLayersModel with their arguments', async () => {
+    // TF.js re-saves LeCunNormal as its definition, VarianceScaling(1, fan_in, "normal" = truncated), and L1 as L1L2.
+    const cases: [Record<string, unknown>, Record<string, unknown>][] = [
+      [{ kernelInitializer: 'lecun_normal', kernelRegularizer: { type: 'L1', l1: 0.3 } }, { kernel_initializer: { class_name: 'VarianceScaling', config: { scale: 1, mode: 'fan_in', distribution: 'normal' } }, kernel_regularizer: { class_name: 'L1L2', config: { l1: 0.3, l2: 0 } } }],
+      [{ kernelInitializer: { type: 'VarianceScaling', scale: 2, mode: 'fan_out', distribution: 'truncated_normal', seed: 4 }, biasRegularizer: 'l2' }, { kernel_initializer: { class_name: 'VarianceScaling', config: { scale: 2, mode: 'fan_out', distribution: 'normal', seed: 4 } }, bias_regularizer: { class_name: 'L1L2', config: { l1: 0, l2: 0.01 } } }],
+      [{ kernelInitializer: { type: 'RandomUniform', minval: -1, maxval: 2, seed: 1 }, kernelConstraint: { type: 'MinMaxNorm', minValue: 0.5, maxValue: 2, rate: 0.5, axis: 0 } }, { kernel_initializer: { class_name: 'RandomUniform', config: { minval: -1, maxval: 2, seed: 1 } }, kernel_constraint: { class_name: 'MinMaxNorm', config: { min_value: 0.5, max_value: 2, rate: 0.5, axis: 0 } } }],
+      [{ kernelInitializer: { type: 'Orthogonal', gain: 1.5 }, biasInitializer: { type: 'Constant', value: 0.25 }, biasConstraint: 'non_neg', kernelConstraint: 'unit_norm' }, { kernel_initializer: { class_name: 'Orthogonal', config: { gain: 1.5 } }, bias_initializer: { class_name: 'Constant', config: { value: 0.25 } }, bias_constraint: { class_name: 'NonNeg' }, kernel_constraint: { class_name: 'UnitNorm', config: { axis: 0 } } }],
+    ];
+    for (const [kiln, tfjsConfig] of cases) {
+      const model = modelFromDefinition({ type: 'Sequential', layers: [{ type: 'Dense', name: 'd', units: 3, inputShape: [3], ...kiln }] });
+      const reloaded = await loadExport(exportTfjsModel(model));
+      // What TF.js writes back when it saves the model it loaded: its own reading of our file.
+      const topology = (await saveTfjs(reloaded)).modelTopology as { config: { layers: { config: Record<string, unknown> }[] } };
+      try {
+        expect(topology.config.layers[0]!.config).toMatchObject(tfjsConfig);
+      } catch (e) {
+        console.log(JSON.stringify(topology.config.layers[0]!.config));
+        throw e;
+      }
+    }
+  });
+});
