@@ -54,8 +54,11 @@ function reverseSteps(t: Tensor, out: Tensor): Tensor {
 export class Bidirectional extends Layer {
   readonly className = 'Bidirectional';
   override supportsMasking = true;
+  /** The layer run over the sequence in time order. */
   readonly forwardLayer: RecurrentLayer;
+  /** The layer run over the sequence last step first. */
   readonly backwardLayer: RecurrentLayer;
+  /** How the two outputs are combined; null keeps them as two outputs. */
   readonly mergeMode: MergeMode | null;
   private readonly forwardName: string;
   private readonly backwardName: string;
@@ -71,11 +74,20 @@ export class Bidirectional extends Layer {
     this.forwardLayer = recurrentOrThrow(createNestedLayer(fwdConfig, ['layer']), 'layer', fwdConfig);
     this.backwardGiven = parsed.backwardLayer !== undefined;
     // Keras 3 builds the default backward layer from the forward layer's config with goBackwards set to true (so a
-    // forward layer that itself goes backwards needs an explicit backwardLayer).
+    // forward layer that itself goes backwards needs an explicit backwardLayer; TF.js would flip it instead).
     const bwdConfig = parsed.backwardLayer ?? { ...fwdConfig, goBackwards: true };
     this.backwardLayer = recurrentOrThrow(createNestedLayer(bwdConfig, ['backwardLayer']), 'backwardLayer', bwdConfig);
     const f = this.forwardLayer;
     const bw = this.backwardLayer;
+    for (const [layer, path] of [[f, 'layer'], [bw, 'backwardLayer']] as const) {
+      if (layer.activityRegularizer) {
+        // The engine counts an activity penalty per layer of the model, so a wrapped layer's own would be lost.
+        const message = 'an activityRegularizer inside Bidirectional is not supported';
+        throw new ConfigError(`${path}.activityRegularizer: ${message}`, [
+          { path: `${path}.activityRegularizer`, message, received: layer.activityRegularizer.getConfig() },
+        ]);
+      }
+    }
     if (f.returnSequences !== bw.returnSequences || f.returnState !== bw.returnState || f.units !== bw.units) {
       // The two outputs are merged element by element (or side by side) and their states listed in one signature.
       const message = 'must have the same units, returnSequences and returnState as layer';
@@ -89,14 +101,18 @@ export class Bidirectional extends Layer {
       ]);
     }
     this.originalNames = [fwdConfig.name, bwdConfig.name];
-    this.forwardName = `forward_${fwdConfig.name ?? defaultLayerName(f.className)}`;
-    this.backwardName = `backward_${bwdConfig.name ?? defaultLayerName(bw.className)}`;
+    // Keras 3 and TF.js name the directions forward_<layer> and backward_<layer>; an explicit backward layer (which
+    // TF.js 4.22 does not support) keeps its own name, as in Keras 3.
+    const innerName = fwdConfig.name ?? defaultLayerName(f.className);
+    this.forwardName = `forward_${innerName}`;
+    this.backwardName = parsed.backwardLayer ? (bwdConfig.name ?? defaultLayerName(bw.className)) : `backward_${innerName}`;
     // Keras outputs zeros at masked steps of both directions when returning sequences, so they line up when merged.
     f.zeroOutputForMask = f.returnSequences;
     bw.zeroOutputForMask = bw.returnSequences;
     this.activityRegularizer = null;
   }
 
+  /** Whether the outputs are sequences (the wrapped layers' returnSequences). */
   get returnSequences(): boolean {
     return this.forwardLayer.returnSequences;
   }

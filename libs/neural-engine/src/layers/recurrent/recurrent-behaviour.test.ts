@@ -124,3 +124,26 @@ describe('LSTM weights', () => {
     }
   });
 });
+
+describe('Bidirectional with an explicit backward layer', () => {
+  it('merges the forward layer\'s output with the backward layer\'s, each run alone with the same weights', () => {
+    const forward: LayerConfig = { type: 'GRU', units: 2, returnSequences: true, resetAfter: false };
+    const backward: LayerConfig = { type: 'SimpleRNN', units: 2, returnSequences: true, goBackwards: true, activation: 'relu' };
+    const bi = built({ type: 'Bidirectional', layer: forward, backwardLayer: backward, mergeMode: 'ave' }, [3, 2]);
+    const f = built(forward, [3, 2]);
+    const b = built(backward, [3, 2]);
+    [...f.variables, ...b.variables].forEach((v, k) => v.value.data.set(bi.variables[k]!.value.data));
+    const x = backend.fromValues([2, 3, 2], testInputs(12, 1.5, 8));
+    const y = bi.call(x, false).data;
+    const yf = f.call(x, false).data;
+    const yb = b.call(x, false).data; // in processing order: step s holds time 2 - s
+    for (let n = 0; n < 2; n++) {
+      for (let t = 0; t < 3; t++) {
+        for (let u = 0; u < 2; u++) {
+          const expected = (yf[(n * 3 + t) * 2 + u]! + yb[(n * 3 + (2 - t)) * 2 + u]!) / 2;
+          expect(y[(n * 3 + t) * 2 + u]).toBeCloseTo(expected, 12);
+        }
+      }
+    }
+  });
+});

@@ -56,6 +56,7 @@ describe('recurrent configs', () => {
     expect(layer.getConfig()).toMatchObject({ activation: 'linear', unroll: true, seed: 4, kernelRegularizer: 'L2' });
   });
 
+  // An explicit backward layer keeps its own name, as in Keras 3 (TF.js 4.22 ignores backwardLayer altogether).
   it('wrapper configs round-trip with the wrapped layer\'s own name', () => {
     const bi: LayerConfig = {
       type: 'Bidirectional', name: 'bi', mergeMode: null,
@@ -70,10 +71,10 @@ describe('recurrent configs', () => {
     expect(createLayer(config).getConfig()).toEqual(config);
     expect(layer.variables.map((v) => v.name)).toEqual([
       'bi/forward_g/kernel', 'bi/forward_g/recurrent_kernel', 'bi/forward_g/bias',
-      'bi/backward_gru/kernel', 'bi/backward_gru/recurrent_kernel', 'bi/backward_gru/bias',
+      'bi/gru/kernel', 'bi/gru/recurrent_kernel', 'bi/gru/bias',
     ]);
     layer.rename('renamed');
-    expect(layer.variables[3]!.name).toBe('renamed/backward_gru/kernel');
+    expect(layer.variables[3]!.name).toBe('renamed/gru/kernel');
 
     const td = createLayer({ type: 'TimeDistributed', name: 'td', layer: { type: 'Dense', units: 2, name: 'inner' } });
     td.build([3, 4], { backend, rng: new Rng(1) });
@@ -102,6 +103,7 @@ describe('recurrent configs', () => {
     expect(configError({ type: 'TimeDistributed', layer: { type: 'Dense' } }).issues[0]!.path).toBe('layer.units');
     expect(configError({ type: 'TimeDistributed', layer: { type: 'Nope' } }).issues[0]).toMatchObject({ path: 'layer.type', received: 'Nope' });
     expect(configError({ type: 'Bidirectional', layer: { type: 'Dense', units: 2 } }).issues[0]).toMatchObject({ path: 'layer', received: 'Dense' });
+    expect(configError({ type: 'Bidirectional', layer: { type: 'LSTM', units: 2, activityRegularizer: 'l2' } }).issues[0]).toMatchObject({ path: 'layer.activityRegularizer' });
     expect(configError({ type: 'Bidirectional', layer: { type: 'LSTM', units: 2 }, mergeMode: 'max' }).issues[0]).toMatchObject({ path: 'mergeMode', received: 'max' });
     // Keras 3 makes the default backward layer go backwards, so a forward layer that already does needs its own.
     expect(configError({ type: 'Bidirectional', layer: { type: 'LSTM', units: 2, goBackwards: true } }).message).toMatch(/goBackwards/);

@@ -12,7 +12,8 @@ import { type LayerConfig, createLayer } from '../index.js';
  * 1e-5, and the weights have TF.js's order, shapes and names (after the layer's own name). Differences from Keras 3
  * that TF.js does not share are not tested here: TF.js defaults recurrentActivation to hard_sigmoid (Keras 3:
  * sigmoid), so the oracle configs set it; TF.js GRU supports only resetAfter false (resetAfter true is checked against a
- * hand-derived step in gru-reset-after.test.ts).
+ * hand-derived step in gru-reset-after.test.ts); TF.js ignores Bidirectional's backwardLayer (checked against the two
+ * layers run separately in recurrent-behaviour.test.ts).
  */
 
 beforeAll(async () => {
