@@ -46,21 +46,24 @@ export function importTfjsModel(modelJson: TfjsModelJson | string, files: Readon
     });
     return decodeWeights(group.weights as TfjsWeightSpec[], concatBytes(chunks), `weightsManifest[${g}].weights`);
   });
-  return withWeightFacts(importTopology(json.modelTopology), weights);
+  const specs = (manifest as { weights: TfjsWeightSpec[] }[]).flatMap((g) => g.weights);
+  return withWeightFacts(importTopology(json.modelTopology), weights, specs);
 }
 
 /**
  * TensorFlow.js 4.22's SeparableConv2D leaves depth_multiplier out of its config (tfjs-layers getConfig), so a
  * TF.js-saved model reads back with the default of 1. The depthwise kernel's last dimension is the true value.
  */
-function withWeightFacts(definition: ModelDefinition, weights: readonly ImportedWeight[]): ImportedModel {
+function withWeightFacts(definition: ModelDefinition, decoded: readonly ImportedWeight[], specs: readonly TfjsWeightSpec[]): ImportedModel {
+  // Optimizer slots (saved with includeOptimizer) are training state, not model weights.
+  const weights = decoded.filter((_, i) => specs[i]?.group !== 'optimizer');
   for (const layer of definition.layers as Record<string, unknown>[]) {
     if ((layer.type === 'SeparableConv2D' || layer.type === 'DepthwiseConv2D') && layer.depthMultiplier === undefined) {
       const kernel = weights.find((w) => w.name.replace(/:\d+$/, '') === `${String(layer.name)}/depthwise_kernel`);
       if (kernel && kernel.shape.length === 4) layer.depthMultiplier = kernel.shape[3];
     }
   }
-  return { definition, weights: [...weights] };
+  return { definition, weights };
 }
 
 /** What TensorFlow.js hands a save handler (`model.save(tf.io.withSaveHandler(...))`). */
@@ -74,7 +77,8 @@ export interface TfjsArtifacts {
 /** Imports the artifacts of a TensorFlow.js save handler (topology, weight specs and one weight buffer). */
 export function importTfjsArtifacts(artifacts: TfjsArtifacts): ImportedModel {
   const data = artifacts.weightData === undefined ? new Uint8Array(0) : concatBytes(Array.isArray(artifacts.weightData) ? artifacts.weightData : [artifacts.weightData]);
-  return withWeightFacts(importTopology(artifacts.modelTopology), decodeWeights(artifacts.weightSpecs ?? [], data, 'weightSpecs'));
+  const specs = artifacts.weightSpecs ?? [];
+  return withWeightFacts(importTopology(artifacts.modelTopology), decodeWeights(specs, data, 'weightSpecs'), specs);
 }
 
 /** Imports a Keras `model.to_json()` (Keras 2 or Keras 3, object or text): the definition only, Keras JSON has no weights. */

@@ -387,3 +387,22 @@ describe('TensorFlow.js export: nested objects are read by TF.js as meant', () =
     }
   });
 });
+
+describe('TensorFlow.js saves with the optimizer', () => {
+  it('imports a model saved with includeOptimizer, leaving the optimizer slots out', async () => {
+    const m = tf.sequential();
+    m.add(tf.layers.dense({ units: 2, inputShape: [3], activation: 'tanh' }));
+    m.compile({ optimizer: tf.train.adam(0.01), loss: 'meanSquaredError' });
+    await m.fit(tf.ones([4, 3]), tf.zeros([4, 2]), { epochs: 1, verbose: 0 });
+    let saved: tf.io.ModelArtifacts | undefined;
+    await m.save(tf.io.withSaveHandler(async (artifacts) => {
+      saved = artifacts;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }), { includeOptimizer: true });
+    expect(saved!.weightSpecs!.some((s) => s.group === 'optimizer')).toBe(true);
+    const imported = importTfjsArtifacts(saved as unknown as TfjsArtifacts);
+    expect(imported.weights.map((w) => w.name)).toEqual(m.layers[0]!.weights.map((w) => w.originalName));
+    const x = inputs([3], 1);
+    expectClose(kilnPredict(kilnModel(imported), x)[0]!, tfPredict(m, x)[0]!);
+  });
+});

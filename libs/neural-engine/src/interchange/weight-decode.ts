@@ -15,6 +15,8 @@ export interface TfjsWeightSpec {
   shape: number[];
   dtype: string;
   quantization?: { dtype: string; scale?: number; min?: number };
+  /** TF.js marks optimizer slots saved with `includeOptimizer` as group "optimizer". */
+  group?: string;
 }
 
 /** Bytes per stored value for each dtype TensorFlow.js writes (quantized dtypes included). */

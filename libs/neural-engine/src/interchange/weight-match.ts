@@ -19,8 +19,8 @@ const leafOf = (name: string): string => name.split('/').pop()!;
 /**
  * Orders imported weights as a Kiln model expects them. A weight is found by its exact name (`dense/kernel`); failing
  * that, among the file's weights of the same layer in file order, because converters nest names differently
- * (Keras 2 writes `lstm/lstm_cell/kernel`, Kiln `lstm/kernel`) while keeping Keras's order; the last name segment must
- * still agree. Missing weights, leftovers and shape mismatches throw a ConfigError naming the weight.
+ * (Keras 2 writes `lstm/lstm_cell/kernel`, Kiln `lstm/kernel`; Keras 3 may prefix the model, `sequential/dense/kernel`)
+ * while keeping Keras's order; the last name segment must still agree. Missing weights, leftovers and shape mismatches throw a ConfigError naming the weight.
  */
 export function matchWeights(expected: readonly ExpectedWeight[], weights: readonly ImportedWeight[]): Float32Array[] {
   const available = weights.map((w) => ({ ...w, name: stripOutputIndex(w.name), used: false }));
@@ -28,7 +28,11 @@ export function matchWeights(expected: readonly ExpectedWeight[], weights: reado
   const result = expected.map((e) => {
     let hit = byName.get(e.name);
     if (!hit || hit.used) {
-      hit = available.find((w) => !w.used && layerOf(w.name) === layerOf(e.name) && leafOf(w.name) === leafOf(e.name));
+      const layer = layerOf(e.name);
+      const leaf = leafOf(e.name);
+      const fits = (w: (typeof available)[number]) => !w.used && leafOf(w.name) === leaf;
+      // Same layer first; then a layer nested under a model scope (Keras 3 paths such as `sequential/dense/kernel`).
+      hit = available.find((w) => fits(w) && layerOf(w.name) === layer) ?? available.find((w) => fits(w) && w.name.split('/').slice(1, -1).includes(layer));
     }
     if (!hit) {
       throw new ConfigError(`weights: missing weight ${e.name} ${formatShape(e.shape, false)}; the file has no unused weight of layer "${layerOf(e.name)}" named like it`, [

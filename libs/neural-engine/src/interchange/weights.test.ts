@@ -70,4 +70,12 @@ describe('matchWeights', () => {
     const expected = ['bi/forward/kernel', 'bi/forward/bias', 'bi/backward/kernel', 'bi/backward/bias'].map((name) => ({ name, shape: [1] }));
     expect(matchWeights(expected, file).map((a) => a[0])).toEqual([1, 2, 3, 4]);
   });
+
+  it('finds layers under a model scope (Keras 3 variable paths), preferring a layer of the same name at the top', () => {
+    const file = [w('sequential/dense/kernel', [1], 1), w('sequential/dense/bias', [1], 2), w('dense_1/kernel', [1], 3)];
+    const expected = ['dense/kernel', 'dense/bias', 'dense_1/kernel'].map((name) => ({ name, shape: [1] }));
+    expect(matchWeights(expected, file).map((a) => a[0])).toEqual([1, 2, 3]);
+    // A segment must equal the layer name: dense_1's weights are not dense's.
+    expect(() => matchWeights([{ name: 'dense/kernel', shape: [1] }], [w('model/dense_1/kernel', [1], 0)])).toThrow('missing weight dense/kernel');
+  });
 });
