@@ -147,6 +147,7 @@ export class Bidirectional extends Layer {
     this.variables.push(...this.forwardLayer.variables, ...this.backwardLayer.variables);
   }
 
+  /** Renames the wrapper, its variables and the wrapped layer(s). */
   override rename(name: string): void {
     super.rename(name);
     this.forwardLayer.name = this.prefixed(this.forwardName);

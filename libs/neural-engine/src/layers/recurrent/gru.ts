@@ -43,7 +43,9 @@ export class GRU extends RecurrentLayer<GRUCache> {
   readonly className = 'GRU';
   protected readonly gateCount = 3;
   protected readonly stateCount = 1;
+  /** Activation of the gates. */
   readonly recurrentActivation: Activation;
+  /** Whether the reset gate applies after the recurrent product (Keras 3 default). */
   readonly resetAfter: boolean;
   /** recurrent_kernel[:, 2u:3u], copied once per forward when resetAfter is false. */
   private kernelH: Tensor | null = null;

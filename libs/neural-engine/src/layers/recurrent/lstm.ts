@@ -39,7 +39,9 @@ export class LSTM extends RecurrentLayer<LSTMCache> {
   readonly className = 'LSTM';
   protected readonly gateCount = 4;
   protected readonly stateCount = 2;
+  /** Activation of the gates. */
   readonly recurrentActivation: Activation;
+  /** Whether the forget-gate bias starts at one. */
   readonly unitForgetBias: boolean;
 
   constructor(config: Omit<LSTMConfig, 'type'>) {

@@ -51,13 +51,21 @@ interface ForwardRecord<C> {
  */
 export abstract class RecurrentLayer<C = unknown> extends Layer {
   override supportsMasking = true;
+  /** Dimensionality of the output and of each state. */
   readonly units: number;
+  /** Activation of the candidate state and output. */
   readonly activation: Activation;
+  /** Whether the output is every step's ([steps, units]) or the last one ([units]). */
   readonly returnSequences: boolean;
+  /** Whether the final states are extra outputs. */
   readonly returnState: boolean;
+  /** Whether the sequence is processed last step first (the output sequence is then reversed). */
   readonly goBackwards: boolean;
+  /** Input dropout rate. */
   readonly dropout: number;
+  /** Recurrent-state dropout rate. */
   readonly recurrentDropout: number;
+  /** Seed of the layer's own dropout generator, or null for the model's. */
   readonly seed: number | null;
   /**
    * Output zeros (instead of the previous output) at masked steps: Keras's `zero_output_for_mask`, which Bidirectional
@@ -106,6 +114,7 @@ export abstract class RecurrentLayer<C = unknown> extends Layer {
   /** Backward of one step for dL/d(new states); adds the recurrent-kernel (and recurrent-bias) gradients. */
   protected abstract cellBackward(cache: C, dStates: readonly Tensor[]): CellGradients;
 
+  /** Per-sample shape of the first output. */
   computeOutputShape(inputShape: Shape): Shape {
     return this.computeOutputShapes([inputShape])[0]!;
   }

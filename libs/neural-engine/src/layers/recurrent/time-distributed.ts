@@ -51,6 +51,7 @@ export class TimeDistributed extends Layer {
     this.variables.push(...this.layer.variables);
   }
 
+  /** Renames the wrapper, its variables and the wrapped layer(s). */
   override rename(name: string): void {
     super.rename(name);
     this.layer.name = name;
