@@ -41,11 +41,13 @@ export const recurrentSamples: Record<string, ContractSample[]> = {
       inputShape: [3, 2],
       params: params(3, 2, 2) + params(1, 2, 2),
     },
+    { config: { type: 'Bidirectional', layer: { type: 'SimpleRNN', units: 2 }, trainable: false }, inputShape: [3, 2], params: 2 * params(1, 2, 2) },
   ],
   TimeDistributed: [
     { config: { type: 'TimeDistributed', layer: { type: 'Dense', units: 3, activation: 'tanh' } }, inputShape: [4, 2], params: 2 * 3 + 3 },
     { config: { type: 'TimeDistributed', layer: { type: 'Dense', units: 2, name: 'inner' } }, inputShape: [3, 2, 4], params: 4 * 2 + 2 },
     { config: { type: 'TimeDistributed', layer: { type: 'Dropout', rate: 0.5 } }, inputShape: [3, 4], params: 0 },
     { config: { type: 'TimeDistributed', layer: { type: 'LSTM', units: 2 } }, inputShape: [3, 4, 2], params: params(4, 2, 2) },
+    { config: { type: 'TimeDistributed', layer: { type: 'Dense', units: 2 }, trainable: false }, inputShape: [3, 4], params: 4 * 2 + 2 },
   ],
 };

@@ -82,6 +82,17 @@ describe('recurrent configs', () => {
     expect(td.variables.map((v) => v.name)).toEqual(['td/kernel', 'td/bias']);
   });
 
+  it('a frozen wrapped layer stays frozen inside a wrapper', () => {
+    const td = createLayer({ type: 'TimeDistributed', layer: { type: 'Dense', units: 2, trainable: false } });
+    td.build([3, 4], { backend, rng: new Rng(1) });
+    expect(td.variables).toHaveLength(2);
+    expect(td.trainableVariables).toEqual([]);
+    const bi = createLayer({ type: 'Bidirectional', layer: { type: 'GRU', units: 2, trainable: false } });
+    bi.build([3, 4], { backend, rng: new Rng(1) });
+    expect(bi.variables).toHaveLength(6);
+    expect(bi.trainableVariables).toEqual([]);
+  });
+
   it('reject stateful: true, naming the path and the value', () => {
     const e = configError({ type: 'LSTM', units: 2, stateful: true });
     expect(e.message).toMatch(/stateful/);
