@@ -85,8 +85,14 @@ describe('import: unsupported constructs', () => {
   });
 
   it('a variable-size dimension and the Keras 2 hard_sigmoid', () => {
-    expect(configError(() => importKerasJson(sequential({ ...input, config: { name: 'in', batch_input_shape: [null, null, 3] } }))).message).toBe(
-      'layer "in" (InputLayer): batch_input_shape has a variable-size dimension (None); Kiln models need every per-sample dimension fixed (received [null,null,3])',
+    const variable = sequential({ ...input, config: { name: 'in', batch_input_shape: [null, null, 3] } }, dense('d'));
+    expect(configError(() => importKerasJson(variable)).message).toBe(
+      'layer "in" (InputLayer): batch_input_shape has a variable-size dimension (None); Kiln models need every per-sample dimension fixed: pass inputShapes {"in": [...]} (received [null,null,3])',
+    );
+    // The caller can fix it; a fixed dimension must agree.
+    expect(importKerasJson(variable, { inputShapes: { in: [7, 3] } })).toMatchObject({ layers: [{ type: 'InputLayer', shape: [7, 3] }, {}] });
+    expect(configError(() => importKerasJson(variable, { inputShapes: { in: [7, 4] } })).message).toBe(
+      'layer "in" (InputLayer): inputShapes [7,4] contradicts batch_input_shape [null,null,3] (received [7,4])',
     );
     expect(configError(() => importKerasJson(sequential(input, dense('d', { activation: 'hard_sigmoid' })))).message).toBe(
       'layer "d" (Dense): activation: Keras 2 and TensorFlow.js define hard_sigmoid as clip(0.2·x + 0.5, 0, 1); Kiln (Keras 3) uses relu6(x + 3) / 6; not imported (received "hard_sigmoid")',

@@ -6,7 +6,7 @@ export { importTfjsModel, importTfjsArtifacts, importKerasJson, type ImportedMod
 export { exportTfjsModel, exportKerasJson, DEFAULT_SHARD_BYTES, type ExportableModel, type TfjsExport } from './tfjs-export.js';
 export { importTopology, detectDialect } from './topology-import.js';
 export { exportTopology } from './topology-export.js';
-export { importLayer } from './layer-import.js';
+export { importLayer, type ImportOptions } from './layer-import.js';
 export { exportLayer } from './layer-export.js';
 export { decodeWeights, type ImportedWeight, type TfjsWeightSpec } from './weight-decode.js';
 export { matchWeights, applyWeights, type ExpectedWeight, type WeightTarget } from './weight-match.js';

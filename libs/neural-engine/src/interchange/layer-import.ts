@@ -26,15 +26,38 @@ export function describeEntry(entry: unknown, index: number): LayerRef {
   return { name, className: typeof e.class_name === 'string' ? e.class_name : 'unknown class' };
 }
 
-/** A per-sample shape from a Keras batch shape (`[null, 28, 28, 1]` → `[28, 28, 1]`); variable dimensions fail. */
-export function importShape(batchShape: unknown, layer: LayerRef, argument: string, hasBatchAxis = true): number[] {
+/** Options of an import. */
+export interface ImportOptions {
+  /**
+   * Per-sample shapes for inputs declared with variable-size (None) dimensions, by the name of the layer that declares
+   * them (an InputLayer, or the first layer of a Sequential model): `{"tokens": [40]}` fixes `batch_shape [None, None]`.
+   */
+  inputShapes?: Readonly<Record<string, readonly number[]>>;
+}
+
+/**
+ * A per-sample shape from a Keras batch shape (`[null, 28, 28, 1]` → `[28, 28, 1]`). Variable dimensions take the
+ * value `fixed` gives (fixed dimensions must agree with it); without it they fail.
+ */
+export function importShape(batchShape: unknown, layer: LayerRef, argument: string, hasBatchAxis = true, fixed?: readonly number[]): number[] {
   if (!Array.isArray(batchShape)) throw layerError(layer, `${argument} must be a list of dimensions`, batchShape);
-  const dims = hasBatchAxis ? batchShape.slice(1) : batchShape;
-  dims.forEach((d) => {
-    if (d === null) throw layerError(layer, `${argument} has a variable-size dimension (None); Kiln models need every per-sample dimension fixed`, batchShape);
+  const dims: unknown[] = hasBatchAxis ? batchShape.slice(1) : batchShape;
+  if (fixed && fixed.length !== dims.length) {
+    throw layerError(layer, `inputShapes gives ${fixed.length} dimensions for ${argument} ${JSON.stringify(batchShape)}, which has ${dims.length} per sample`, fixed);
+  }
+  return dims.map((d, i) => {
+    if (d === null) {
+      const given = fixed?.[i];
+      if (given === undefined) {
+        throw layerError(layer, `${argument} has a variable-size dimension (None); Kiln models need every per-sample dimension fixed: pass inputShapes {"${layer.name}": [...]}`, batchShape);
+      }
+      if (!Number.isInteger(given) || given <= 0) throw layerError(layer, `inputShapes must give positive integer dimensions`, fixed);
+      return given;
+    }
     if (typeof d !== 'number' || !Number.isInteger(d) || d <= 0) throw layerError(layer, `${argument} must hold positive integer dimensions`, batchShape);
+    if (fixed && fixed[i] !== d) throw layerError(layer, `inputShapes ${JSON.stringify(fixed)} contradicts ${argument} ${JSON.stringify(batchShape)}`, fixed);
+    return d;
   });
-  return dims as number[];
 }
 
 /**
@@ -42,7 +65,7 @@ export function importShape(batchShape: unknown, layer: LayerRef, argument: stri
  * the exceptions of layer-arguments.ts; anything Kiln cannot honour (an unknown class, a custom object, an argument
  * Kiln lacks with a non-default value, a value Kiln's schema rejects) throws a ConfigError naming the layer and class.
  */
-export function importLayer(entry: unknown, index: number, dialect: KerasDialect): LayerConfig {
+export function importLayer(entry: unknown, index: number, dialect: KerasDialect, options: ImportOptions = {}): LayerConfig {
   const ref = describeEntry(entry, index);
   if (!isRecord(entry) || typeof entry.class_name !== 'string' || !isRecord(entry.config)) {
     throw layerError(ref, 'a layer must be an object {class_name, config}', entry);
@@ -62,7 +85,7 @@ export function importLayer(entry: unknown, index: number, dialect: KerasDialect
     }
     if (key === 'batch_input_shape' || key === 'batch_shape' || key === 'input_shape') {
       if (value === null) continue;
-      const shape = importShape(value, ref, key, key !== 'input_shape');
+      const shape = importShape(value, ref, key, key !== 'input_shape', options.inputShapes?.[ref.name]);
       out[entry.class_name === 'InputLayer' ? 'shape' : 'inputShape'] = shape;
       continue;
     }

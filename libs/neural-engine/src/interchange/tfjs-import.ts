@@ -1,5 +1,6 @@
 import type { ModelDefinition } from '../model/definition.js';
 import { isRecord } from './keras-case.js';
+import type { ImportOptions } from './layer-import.js';
 import { importTopology } from './topology-import.js';
 import { concatBytes, decodeWeights, type ImportedWeight, type TfjsWeightSpec } from './weight-decode.js';
 import { modelError } from './interchange-error.js';
@@ -27,7 +28,7 @@ export type Bytes = Uint8Array | ArrayBuffer;
  * Imports a TensorFlow.js Layers model: `model.json` (object or text) plus its weight files by the paths the manifest
  * lists (`group1-shard1of1.bin`). Each manifest group's files are concatenated and read in the group's order.
  */
-export function importTfjsModel(modelJson: TfjsModelJson | string, files: Readonly<Record<string, Bytes>>): ImportedModel {
+export function importTfjsModel(modelJson: TfjsModelJson | string, files: Readonly<Record<string, Bytes>>, options: ImportOptions = {}): ImportedModel {
   const json: unknown = typeof modelJson === 'string' ? parseJson(modelJson) : modelJson;
   if (!isRecord(json) || !('modelTopology' in json)) throw modelError('', 'expected a TensorFlow.js model.json with modelTopology and weightsManifest', json);
   if (json.format !== undefined && json.format !== 'layers-model') {
@@ -47,7 +48,7 @@ export function importTfjsModel(modelJson: TfjsModelJson | string, files: Readon
     return decodeWeights(group.weights as TfjsWeightSpec[], concatBytes(chunks), `weightsManifest[${g}].weights`);
   });
   const specs = (manifest as { weights: TfjsWeightSpec[] }[]).flatMap((g) => g.weights);
-  return withWeightFacts(importTopology(json.modelTopology), weights, specs);
+  return withWeightFacts(importTopology(json.modelTopology, options), weights, specs);
 }
 
 /**
@@ -75,15 +76,15 @@ export interface TfjsArtifacts {
 }
 
 /** Imports the artifacts of a TensorFlow.js save handler (topology, weight specs and one weight buffer). */
-export function importTfjsArtifacts(artifacts: TfjsArtifacts): ImportedModel {
+export function importTfjsArtifacts(artifacts: TfjsArtifacts, options: ImportOptions = {}): ImportedModel {
   const data = artifacts.weightData === undefined ? new Uint8Array(0) : concatBytes(Array.isArray(artifacts.weightData) ? artifacts.weightData : [artifacts.weightData]);
   const specs = artifacts.weightSpecs ?? [];
-  return withWeightFacts(importTopology(artifacts.modelTopology), decodeWeights(specs, data, 'weightSpecs'), specs);
+  return withWeightFacts(importTopology(artifacts.modelTopology, options), decodeWeights(specs, data, 'weightSpecs'), specs);
 }
 
 /** Imports a Keras `model.to_json()` (Keras 2 or Keras 3, object or text): the definition only, Keras JSON has no weights. */
-export function importKerasJson(json: unknown): ModelDefinition {
-  return importTopology(json);
+export function importKerasJson(json: unknown, options: ImportOptions = {}): ModelDefinition {
+  return importTopology(json, options);
 }
 
 function parseJson(text: string): unknown {

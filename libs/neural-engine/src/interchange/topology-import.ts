@@ -2,7 +2,7 @@ import type { LayerConfig } from '../layers/layer.js';
 import type { ModelDefinition } from '../model/definition.js';
 import { isRecord } from './keras-case.js';
 import type { KerasDialect } from './keras-objects.js';
-import { describeEntry, importLayer, importShape } from './layer-import.js';
+import { describeEntry, type ImportOptions, importLayer, importShape } from './layer-import.js';
 import { layerError, modelError } from './interchange-error.js';
 
 /*
@@ -43,25 +43,28 @@ export function detectDialect(topology: Record<string, unknown>): KerasDialect {
 }
 
 /** A Keras model config (Sequential or Functional, any dialect, as an object or JSON text) → a Kiln definition. */
-export function importTopology(topology: unknown): ModelDefinition {
+export function importTopology(topology: unknown, options: ImportOptions = {}): ModelDefinition {
   const top = unwrapTopology(topology);
   const dialect = detectDialect(top);
-  if (top.class_name === 'Sequential') return importSequential(top, dialect);
-  if (top.class_name === 'Functional' || top.class_name === 'Model') return importFunctional(top, dialect);
+  if (top.class_name === 'Sequential') return importSequential(top, dialect, options);
+  if (top.class_name === 'Functional' || top.class_name === 'Model') return importFunctional(top, dialect, options);
   throw modelError('class_name', 'expected a Sequential or Functional model', top.class_name);
 }
 
-function importSequential(top: Record<string, unknown>, dialect: KerasDialect): ModelDefinition {
+function importSequential(top: Record<string, unknown>, dialect: KerasDialect, options: ImportOptions): ModelDefinition {
   const config = top.config;
   // Keras before 2.2.3 wrote the layer list as the whole config.
   const entries = Array.isArray(config) ? config : isRecord(config) && Array.isArray(config.layers) ? config.layers : null;
   if (!entries || entries.length === 0) throw modelError('config.layers', 'a Sequential model needs a list of layers', config);
-  const layers = entries.map((e, i) => importLayer(e, i, dialect));
+  const layers = entries.map((e, i) => importLayer(e, i, dialect, options));
   const first = layers[0]!;
   if (first.type !== 'InputLayer' && first.inputShape === undefined) {
     // Keras 3 keeps the input shape of a model built without an Input in build_input_shape / build_config.
     const built = (isRecord(config) && config.build_input_shape) || (isRecord(top.build_config) && top.build_config.input_shape);
-    if (built) first.inputShape = importShape(built, describeEntry(entries[0], 0), 'build_input_shape');
+    if (built) {
+      const ref = describeEntry(entries[0], 0);
+      first.inputShape = importShape(built, ref, 'build_input_shape', true, options.inputShapes?.[ref.name]);
+    }
   }
   const definition: Record<string, unknown> = { type: 'Sequential', layers };
   const name = isRecord(config) ? config.name : undefined;
@@ -69,7 +72,7 @@ function importSequential(top: Record<string, unknown>, dialect: KerasDialect): 
   return definition as ModelDefinition;
 }
 
-function importFunctional(top: Record<string, unknown>, dialect: KerasDialect): ModelDefinition {
+function importFunctional(top: Record<string, unknown>, dialect: KerasDialect, options: ImportOptions): ModelDefinition {
   const config = top.config;
   if (!isRecord(config) || !Array.isArray(config.layers)) throw modelError('config.layers', 'a Functional model needs a list of layers', config);
   const inputs = new Map<string, { name: string; shape: number[] }>();
@@ -82,12 +85,12 @@ function importFunctional(top: Record<string, unknown>, dialect: KerasDialect): 
       throw layerError(ref, `is shared (called ${nodes.length} times); Kiln definitions apply each layer once`);
     }
     if (ref.className === 'InputLayer') {
-      const layer = importLayer(entry, i, dialect);
+      const layer = importLayer(entry, i, dialect, options);
       inputs.set(ref.name, { name: ref.name, shape: layer.shape as number[] });
       return;
     }
     if (nodes.length === 0) throw layerError(ref, 'is not connected to the graph (no inbound nodes)');
-    const layer = importLayer(entry, i, dialect);
+    const layer = importLayer(entry, i, dialect, options);
     delete layer.inputShape;
     layer.inbound = nodeInputs(nodes[0], ref).map(reference);
     layers.push(layer);
