@@ -406,3 +406,43 @@ describe('TensorFlow.js saves with the optimizer', () => {
     expectClose(kilnPredict(kilnModel(imported), x)[0]!, tfPredict(m, x)[0]!);
   });
 });
+
+describe('a model.json as tensorflowjs_converter writes it for a Keras 2 model', () => {
+  it('reads the model_config wrapper, converter weight names (lstm/lstm_cell/kernel), several groups and shards split mid-weight', async () => {
+    const m = tf.sequential();
+    m.add(tf.layers.lstm({ units: 3, inputShape: [4, 2], recurrentActivation: 'sigmoid', recurrentInitializer: 'glorotUniform', name: 'lstm' }));
+    m.add(tf.layers.dense({ units: 2, name: 'dense' }));
+    const artifacts = await saveTfjs(m);
+    const bytes = new Uint8Array(artifacts.weightData as ArrayBuffer);
+    const specs = (artifacts.weightSpecs ?? []).map((s) => ({ ...s, name: s.name.replace(/^lstm\//, 'lstm/lstm_cell/') }));
+    // LSTM: kernel 2×12, recurrent 3×12, bias 12 = 72 floats; dense: 3×2 + 2 = 8 floats.
+    const lstmBytes = 72 * 4;
+    const modelJson = {
+      format: 'layers-model',
+      generatedBy: 'keras v2.4.0',
+      convertedBy: 'TensorFlow.js Converter v3.18.0',
+      modelTopology: {
+        keras_version: '2.4.0',
+        backend: 'tensorflow',
+        model_config: artifacts.modelTopology,
+        training_config: { loss: 'mse', optimizer_config: { class_name: 'Adam', config: {} } },
+      },
+      weightsManifest: [
+        { paths: ['group1-shard1of2.bin', 'group1-shard2of2.bin'], weights: specs.slice(0, 3) },
+        { paths: ['group2-shard1of1.bin'], weights: specs.slice(3) },
+      ],
+    };
+    const files = {
+      // The split falls inside the recurrent kernel: shards are byte ranges, not weights.
+      'group1-shard1of2.bin': bytes.slice(0, 101),
+      'group1-shard2of2.bin': bytes.slice(101, lstmBytes).buffer,
+      'group2-shard1of1.bin': bytes.slice(lstmBytes),
+    };
+    const imported = importTfjsModel(JSON.stringify(modelJson), files);
+    expect(imported.weights.map((w) => w.name)).toEqual(['lstm/lstm_cell/kernel', 'lstm/lstm_cell/recurrent_kernel', 'lstm/lstm_cell/bias', 'dense/kernel', 'dense/bias']);
+    const kiln = kilnModel(imported);
+    expect(kiln.weightManifest().map((w) => w.name)).toEqual(['lstm/kernel', 'lstm/recurrent_kernel', 'lstm/bias', 'dense/kernel', 'dense/bias']);
+    const x = inputs([4, 2], 5);
+    expectClose(kilnPredict(kiln, x)[0]!, tfPredict(m, x)[0]!);
+  });
+});
