@@ -104,14 +104,14 @@ export const LAYER_ARGUMENT_RULES: Readonly<Record<string, LayerArgumentRule>> =
   },
   Conv2D: { tfjsLimits: { groups: only(1) } },
   Conv2DTranspose: { tfjsLimits: { outputPadding: only(null), dilationRate: ones } },
-  DepthwiseConv2D: { tfjsLimits: { dilationRate: { ...ones, why: 'TF.js ignores it in the output shape' } } },
+  DepthwiseConv2D: { tfjsLimits: { dilationRate: { ...ones, why: 'TF.js computes another output shape' } } },
   BatchNormalization: { tfjsLimits: { axis: only(-1, 'TF.js 4.22 broadcasts the statistics of any other axis along the last one in inference') } },
   LayerNormalization: { tfjsLimits: { rmsScaling: only(false) } },
   Bidirectional: { tfjsLimits: { backwardLayer: only(null, 'TF.js ignores backward_layer and mirrors the forward layer') } },
-  UpSampling2D: { tfjsLimits: { interpolation: only('nearest', 'TF.js resizes bilinearly without Keras 3\'s half-pixel centers') } },
+  UpSampling2D: { tfjsLimits: { interpolation: only('nearest', 'TF.js\'s bilinear resize gives other values than Keras 3\'s') } },
   Concatenate: {
     tfjsLimits: {
-      axis: { accepts: (v) => typeof v !== 'number' || v >= -1, only: '= -1 or a non-negative axis', why: 'TF.js mislocates other negative axes' },
+      axis: { accepts: (v) => typeof v !== 'number' || v >= -1, only: '= -1 or a non-negative axis', why: 'TF.js concatenates along the wrong axis for other negative values' },
     },
   },
 };
