@@ -253,7 +253,7 @@ describe('Keras 3 JSON export', () => {
     const json = JSON.parse(exportKerasJson(original));
     expect(json).toMatchObject({ module: 'keras', class_name: 'Sequential', registered_name: null, build_config: { input_shape: [null, 3] } });
     const [input, d1, lr] = json.config.layers;
-    expect(input).toMatchObject({ class_name: 'InputLayer', config: { batch_shape: [null, 3] } });
+    expect(input).toEqual({ module: 'keras.layers', class_name: 'InputLayer', config: { batch_shape: [null, 3], dtype: 'float32', sparse: false, name: 'input_layer' }, registered_name: null });
     expect(d1).toMatchObject({
       module: 'keras.layers',
       class_name: 'Dense',

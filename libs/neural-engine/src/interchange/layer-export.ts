@@ -55,10 +55,9 @@ export function exportLayer(layerConfig: LayerConfig, dialect: ExportDialect, na
     config[kerasKey] = exportValue(key, value, ref, dialect);
   }
   if (className === 'InputLayer') {
+    // Keras's InputLayer config is exactly these keys, its dtype a plain string in both dialects.
     const batch = [full.batchSize ?? null, ...(full.shape as number[])];
-    if (dialect === 'tfjs') config.batch_input_shape = batch;
-    else config.batch_shape = batch;
-    config.sparse = false;
+    return { class_name: className, config: { [dialect === 'tfjs' ? 'batch_input_shape' : 'batch_shape']: batch, dtype: 'float32', sparse: false, name } };
   }
   return { class_name: className, config };
 }
