@@ -20,14 +20,15 @@ export type GRUConfig = z.input<typeof gruSchema>;
 
 interface GRUCache {
   hPrev: Tensor;
-  hd: Tensor;
-  /** hd·recurrent_kernel (+ recurrent bias with resetAfter), [batch, 3·units]; without resetAfter only z, r are used. */
+  /** Previous h after recurrent dropout: one for every gate, or z, r, h each its own (see recurrentProduct). */
+  hds: readonly Tensor[];
+  /** hds·recurrent_kernel (+ recurrent bias with resetAfter), [batch, 3·units]; without resetAfter only z, r are used. */
   inner: Tensor;
   preZ: Tensor;
   preR: Tensor;
   z: Tensor;
   r: Tensor;
-  /** resetAfter: the recurrent h block; otherwise r·hd. */
+  /** resetAfter: the recurrent h block; otherwise r·hd (hd: the h gate's dropped previous h). */
   hBlock: Tensor;
   preH: Tensor;
   hh: Tensor;
@@ -68,11 +69,12 @@ export class GRU extends RecurrentLayer<GRUCache> {
     return super.forwardAll(x, training);
   }
 
-  protected cellStep(xz: Tensor, hd: Tensor, prev: readonly Tensor[]): CellStep<GRUCache> {
+  protected cellStep(xz: Tensor, hds: readonly Tensor[], prev: readonly Tensor[]): CellStep<GRUCache> {
     const b = this.backend;
     const u = this.units;
     const hPrev = prev[0]!;
-    const inner = b.matmul(hd, this.recurrentKernel.value);
+    const hd = hds[hds.length - 1]!; // the h gate's
+    const inner = this.recurrentProduct(hds);
     if (this.resetAfter && this.bias) {
       const rb = this.bias.value.data.subarray(3 * u, 6 * u);
       b.map(inner, (v, i) => v + rb[i % (3 * u)]!, inner);
@@ -98,7 +100,7 @@ export class GRU extends RecurrentLayer<GRUCache> {
     const zd = z.data;
     const hhd = hh.data;
     const h = b.map(hPrev, (p, i) => zd[i]! * p + (1 - zd[i]!) * hhd[i]!);
-    return { states: [h], cache: { hPrev, hd, inner, preZ, preR, z, r, hBlock, preH, hh } };
+    return { states: [h], cache: { hPrev, hds, inner, preZ, preR, z, r, hBlock, preH, hh } };
   }
 
   protected cellBackward(c: GRUCache, dStates: readonly Tensor[]): CellGradients {
@@ -117,17 +119,17 @@ export class GRU extends RecurrentLayer<GRUCache> {
     const dxz = b.zeros([batch, 3 * u]);
     writeColumns(dxz, dPreH, 2 * u, true);
     let drAct: Tensor;
-    let dhd: Tensor;
+    let dhd: Tensor | null = null;
+    const hd = c.hds[c.hds.length - 1]!;
     if (this.resetAfter) {
       drAct = b.map2(dPreH, c.hBlock, (g, v) => g * v);
       writeColumns(dInner, b.map2(dPreH, c.r, (g, v) => g * v), 2 * u, true);
-      dhd = b.zeros([batch, u]);
     } else {
       // preH = (r·hd)·U_h + x_h: its gradients reach U_h's columns, r and hd.
       const dU = b.matmul(c.hBlock, dPreH, { transposeA: true });
       writeColumns(this.recurrentKernel.grad, dU, 2 * u);
       const dRh = b.matmul(dPreH, this.kernelH!, { transposeB: true });
-      drAct = b.map2(dRh, c.hd, (g, v) => g * v);
+      drAct = b.map2(dRh, hd, (g, v) => g * v);
       dhd = b.map2(dRh, c.r, (g, v) => g * v);
     }
     const dPreZ = this.recurrentActivation.gradient(c.preZ, c.z, dzAct, b);
@@ -136,15 +138,15 @@ export class GRU extends RecurrentLayer<GRUCache> {
     writeColumns(dInner, dPreR, u, true);
     writeColumns(dxz, dPreZ, 0, true);
     writeColumns(dxz, dPreR, u, true);
-    // Without resetAfter the h block of dInner is zero, so the full products add nothing to U_h or hd from it.
-    b.addInPlace(this.recurrentKernel.grad, b.matmul(c.hd, dInner, { transposeA: true }));
-    b.addInPlace(dhd, b.matmul(dInner, this.recurrentKernel.value, { transposeB: true }));
+    // Without resetAfter the h block of dInner is zero, so the products add nothing to U_h or hd from it.
+    const dhds = this.recurrentProductBackward(c.hds, dInner);
+    if (dhd) b.addInPlace(dhds[dhds.length - 1]!, dhd);
     if (this.resetAfter && this.bias) {
       const g = this.bias.grad.data;
       const sums = b.sumRows(dInner).data;
       for (let i = 0; i < 3 * u; i++) g[3 * u + i]! += sums[i]!;
     }
-    return { dxz, dhd, dPrev: [dPrev] };
+    return { dxz, dhds, dPrev: [dPrev] };
   }
 
   getConfig(): LayerConfig {

@@ -21,7 +21,7 @@ export const lstmSchema = recurrentBaseSchema.extend({
 export type LSTMConfig = z.input<typeof lstmSchema>;
 
 interface LSTMCache {
-  hd: Tensor;
+  hds: readonly Tensor[];
   cPrev: Tensor;
   /** Pre-activations of the gates i, f, c, o. */
   pre: Tensor[];
@@ -57,10 +57,10 @@ export class LSTM extends RecurrentLayer<LSTMCache> {
     return this.unitForgetBias ? new UnitForgetBias(base, this.units) : base;
   }
 
-  protected cellStep(xz: Tensor, hd: Tensor, prev: readonly Tensor[]): CellStep<LSTMCache> {
+  protected cellStep(xz: Tensor, hds: readonly Tensor[], prev: readonly Tensor[]): CellStep<LSTMCache> {
     const b = this.backend;
     const u = this.units;
-    const z = b.matmul(hd, this.recurrentKernel.value);
+    const z = this.recurrentProduct(hds);
     b.addInPlace(z, xz);
     const pre = [0, 1, 2, 3].map((k) => sliceColumns(b, z, k * u, u));
     const gates = pre.map((p, k) => (k === 2 ? this.activation : this.recurrentActivation).apply(p, b));
@@ -72,7 +72,7 @@ export class LSTM extends RecurrentLayer<LSTMCache> {
     const c = b.map(cPrev, (cp, n) => fd[n]! * cp + id[n]! * gd[n]!);
     const tanhC = this.activation.apply(c, b);
     const h = b.map2(o, tanhC, (ov, tv) => ov * tv);
-    return { states: [h, c], cache: { hd, cPrev, pre, gates, c, tanhC } };
+    return { states: [h, c], cache: { hds, cPrev, pre, gates, c, tanhC } };
   }
 
   protected cellBackward(cache: LSTMCache, dStates: readonly Tensor[]): CellGradients {
@@ -89,9 +89,8 @@ export class LSTM extends RecurrentLayer<LSTMCache> {
       const act = k === 2 ? this.activation : this.recurrentActivation;
       writeColumns(dz, act.gradient(cache.pre[k]!, cache.gates[k]!, dg, b), k * u, true);
     });
-    b.addInPlace(this.recurrentKernel.grad, b.matmul(cache.hd, dz, { transposeA: true }));
     const dcPrev = b.map2(dc, f, (d, v) => d * v);
-    return { dxz: dz, dhd: b.matmul(dz, this.recurrentKernel.value, { transposeB: true }), dPrev: [null, dcPrev] };
+    return { dxz: dz, dhds: this.recurrentProductBackward(cache.hds, dz), dPrev: [null, dcPrev] };
   }
 
   getConfig(): LayerConfig {

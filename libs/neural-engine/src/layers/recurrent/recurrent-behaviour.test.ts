@@ -3,6 +3,7 @@ import { type Layer, type LayerConfig, createLayer } from '../index.js';
 import { float64Backend as backend, testInputs } from '../../testing/gradient-check.js';
 import { Rng } from '../../rng.js';
 import type { Tensor } from '../../tensor.js';
+import type { Variable } from '../variable.js';
 
 /*
  * Keras semantics that the gradient checks and the TF.js comparison do not pin down on their own: how masked steps
@@ -90,6 +91,25 @@ describe('dropout (one mask per sequence, from the layer\'s random source)', () 
     const m = Array.from(y.data.subarray(units, 2 * units));
     expect(new Set(m)).toEqual(new Set([0, 2]));
     expect(Array.from(y.data.subarray(2 * units, 3 * units))).toEqual(m.map((v) => v * v));
+  });
+
+  it('LSTM: one input mask for every gate, or one per gate once recurrentDropout is set (Keras 3 implementation 1)', () => {
+    // Identity kernel blocks, zero recurrent kernel and bias, linear activations, x = 1: the first step gives
+    // c = i·g = m_i·m_c and h = o·c = m_o·m_i·m_c, nonzero (= 8 for rate 0.5) only where every mask keeps the unit:
+    // about half of 128 units (64) with one shared mask, about an eighth (16) with three independent ones.
+    const nonzero = (recurrentDropout: number): number => {
+      const layer = built({ type: 'LSTM', units: 128, activation: null, recurrentActivation: null, dropout: 0.5, recurrentDropout }, [1, 128]);
+      const [kernel, recurrent, bias] = layer.variables as [Variable, Variable, Variable];
+      kernel.value.data.fill(0);
+      for (let k = 0; k < 4; k++) for (let j = 0; j < 128; j++) kernel.value.data[j * 512 + k * 128 + j] = 1;
+      recurrent.value.data.fill(0);
+      bias.value.data.fill(0);
+      const h = layer.call(backend.fromValues([1, 1, 128], new Array(128).fill(1)), true).data;
+      expect(new Set(h)).toEqual(new Set([0, 8]));
+      return h.filter((v) => v !== 0).length;
+    };
+    expect(nonzero(0)).toBeGreaterThan(44);
+    expect(nonzero(0.5)).toBeLessThan(32);
   });
 
   it('draws from the seeded generator when a seed is given (the model generator is untouched)', () => {

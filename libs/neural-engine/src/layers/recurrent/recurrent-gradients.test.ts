@@ -37,7 +37,9 @@ describe.each(cells)('$type (resetAfter $resetAfter) through time', (cell) => {
   it('returnSequences + returnState + goBackwards', () => expectGradients({ ...cell, returnSequences: true, returnState: true, goBackwards: true }));
   it('a timestep mask, returnSequences + returnState', () => expectGradients({ ...cell, returnSequences: true, returnState: true }, [3, 2], { mask }));
   it('a timestep mask, last output, goBackwards', () => expectGradients({ ...cell, goBackwards: true }, [3, 2], { mask }));
-  it('dropout and recurrentDropout with the draw fixed', () => expectGradients({ ...cell, returnSequences: true, dropout: 0.3, recurrentDropout: 0.4 }));
+  it('dropout alone (one input mask shared by every gate)', () => expectGradients({ ...cell, returnSequences: true, dropout: 0.3 }));
+  it('recurrentDropout alone', () => expectGradients({ ...cell, recurrentDropout: 0.4, returnState: true }));
+  it('dropout and recurrentDropout with the draw fixed (LSTM, GRU: one mask per gate)', () => expectGradients({ ...cell, returnSequences: true, dropout: 0.3, recurrentDropout: 0.4 }));
   it('no bias, weight regularizers and an activity regularizer', () =>
     expectGradients({ ...cell, useBias: false, kernelRegularizer: 'l2', recurrentRegularizer: { type: 'L1L2', l1: 0.01, l2: 0.01 }, activityRegularizer: 'l2', returnState: true }));
 });

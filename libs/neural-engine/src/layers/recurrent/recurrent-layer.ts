@@ -7,7 +7,7 @@ import { type Shape, type Tensor, formatShape } from '../../tensor.js';
 import { inputShapeError } from '../layer-errors.js';
 import { type LayerConfig, Layer } from '../layer.js';
 import type { Variable } from '../variable.js';
-import { stepOf, writeStep } from './columns.js';
+import { sliceColumns, stepOf, writeColumns, writeStep } from './columns.js';
 import { DEFAULT_ACTIVATION, type RecurrentBaseOptions } from './rnn-schema.js';
 
 /** What a cell step returns: the new states (h first) and whatever its backward needs. */
@@ -20,8 +20,8 @@ export interface CellStep<C> {
 export interface CellGradients {
   /** dL/d(x·kernel + input bias) of this step, [batch, gates·units]. */
   dxz: Tensor;
-  /** dL/d(previous h as seen by the recurrent projection, after recurrent dropout), [batch, units]. */
-  dhd: Tensor;
+  /** dL/d(previous h as seen by each recurrent projection, after recurrent dropout): one [batch, units] per `hds`. */
+  dhds: Tensor[];
   /** dL/d(previous state k) through paths other than the recurrent projection (LSTM carry, GRU update blend); null = 0. */
   dPrev: (Tensor | null)[];
 }
@@ -32,11 +32,22 @@ interface StepRecord<C> {
   cache: C;
 }
 
-interface ForwardRecord<C> {
+/** Columns [start, start + width) of the projections that one input dropout mask feeds (all of them, or one gate). */
+interface InputGroup {
+  start: number;
+  width: number;
+  /** [batch, features] inverted-dropout mask, or null. */
+  mask: Tensor | null;
+  /** The input after the mask, [batch·steps, features]. */
   xd: Tensor;
+  /** kernel[:, start:start + width] (the whole kernel for a single group). */
+  kernel: Tensor;
+}
+
+interface ForwardRecord<C> {
+  groups: InputGroup[];
   inputMask: Float32Array | Float64Array | null;
-  dpMask: Tensor | null;
-  recMask: Tensor | null;
+  recMasks: Tensor[] | null;
   steps: StepRecord<C>[];
   batch: number;
   features: number;
@@ -76,6 +87,8 @@ export abstract class RecurrentLayer<C = unknown> extends Layer {
   protected recurrentKernel!: Variable;
   protected bias: Variable | null = null;
   private record: ForwardRecord<C> | null = null;
+  /** Gate blocks of recurrent_kernel, copied once per forward when each gate has its own recurrent dropout mask. */
+  private recurrentBlocks: Tensor[] | null = null;
   private lastOutputs: Tensor[] | null = null;
 
   /** Gate blocks in the projections (SimpleRNN 1, LSTM 4, GRU 3). */
@@ -108,8 +121,11 @@ export abstract class RecurrentLayer<C = unknown> extends Layer {
     return getInitializer(this.options.biasInitializer ?? 'zeros');
   }
 
-  /** One step: `xz` = x_t·kernel + input bias, `hd` = previous h after recurrent dropout, `prev` = previous states. */
-  protected abstract cellStep(xz: Tensor, hd: Tensor, prev: readonly Tensor[]): CellStep<C>;
+  /**
+   * One step: `xz` = x_t·kernel + input bias; `hds` = previous h after recurrent dropout, one tensor shared by every
+   * gate or one per gate (see recurrentProduct); `prev` = previous states.
+   */
+  protected abstract cellStep(xz: Tensor, hds: readonly Tensor[], prev: readonly Tensor[]): CellStep<C>;
 
   /** Backward of one step for dL/d(new states); adds the recurrent-kernel (and recurrent-bias) gradients. */
   protected abstract cellBackward(cache: C, dStates: readonly Tensor[]): CellGradients;
@@ -184,6 +200,40 @@ export abstract class RecurrentLayer<C = unknown> extends Layer {
     return [this.backwardAll(dys)];
   }
 
+  /**
+   * Dropout masks per sequence: Keras 3 LSTM and GRU switch to their per-gate implementation when recurrentDropout is
+   * not 0, drawing one mask per gate (4 or 3) for the input and for the state; otherwise one mask serves every gate.
+   */
+  private get masksPerSequence(): number {
+    return this.gateCount > 1 && this.recurrentDropout !== 0 ? this.gateCount : 1;
+  }
+
+  /** hds·recurrent_kernel, [batch, gates·units]: one product, or one per gate block when each gate has its own hd. */
+  protected recurrentProduct(hds: readonly Tensor[]): Tensor {
+    const b = this.backend;
+    if (hds.length === 1) return b.matmul(hds[0]!, this.recurrentKernel.value);
+    const u = this.units;
+    const out = b.zeros([hds[0]!.shape[0]!, this.gateCount * u]);
+    hds.forEach((hd, k) => writeColumns(out, b.matmul(hd, this.recurrentBlocks![k]!), k * u, true));
+    return out;
+  }
+
+  /** Backward of recurrentProduct for dL/d(product): adds dL/d(recurrent_kernel) and returns dL/d(each hd). */
+  protected recurrentProductBackward(hds: readonly Tensor[], dProduct: Tensor): Tensor[] {
+    const b = this.backend;
+    const grad = this.recurrentKernel.grad;
+    if (hds.length === 1) {
+      b.addInPlace(grad, b.matmul(hds[0]!, dProduct, { transposeA: true }));
+      return [b.matmul(dProduct, this.recurrentKernel.value, { transposeB: true })];
+    }
+    const u = this.units;
+    return hds.map((hd, k) => {
+      const d = sliceColumns(b, dProduct, k * u, u);
+      writeColumns(grad, b.matmul(hd, d, { transposeA: true }), k * u);
+      return b.matmul(d, this.recurrentBlocks![k]!, { transposeB: true });
+    });
+  }
+
   /** Draws a [rows, cols] inverted-dropout mask (kept units scaled by 1/(1 - rate)) from the layer's random source. */
   private dropoutMask(rows: number, cols: number, rate: number): Tensor {
     const rng = this.random;
@@ -202,16 +252,28 @@ export abstract class RecurrentLayer<C = unknown> extends Layer {
     if (mask && (mask.shape.length !== 2 || mask.shape[0] !== batch || mask.shape[1] !== steps)) {
       throw new RangeError(`layer ${this.name}: mask shape ${formatShape(mask.shape, false)} does not match input ${formatShape(x.shape, false)}`);
     }
-    // Keras applies dropout only for 0 < rate < 1, drawing one mask per sequence (input mask first).
-    const dpMask = training && this.dropout > 0 && this.dropout < 1 ? this.dropoutMask(batch, features, this.dropout) : null;
-    const recMask = training && this.recurrentDropout > 0 && this.recurrentDropout < 1 ? this.dropoutMask(batch, units, this.recurrentDropout) : null;
-    let xd = x;
-    if (dpMask) {
-      const m = dpMask.data;
-      xd = b.map(x, (v, i) => v * m[Math.floor(i / (steps * features)) * features + (i % features)]!);
-    }
+    // Keras applies dropout only for 0 < rate < 1, drawing the masks once per sequence (input masks first).
+    const count = this.masksPerSequence;
+    const draw = (rate: number, cols: number): Tensor[] | null =>
+      training && rate > 0 && rate < 1 ? Array.from({ length: count }, () => this.dropoutMask(batch, cols, rate)) : null;
+    const dpMasks = draw(this.dropout, features);
+    const recMasks = draw(this.recurrentDropout, units);
+    const u = this.units;
+    this.recurrentBlocks = recMasks && count > 1 ? Array.from({ length: count }, (_, k) => sliceColumns(b, this.recurrentKernel.value, k * u, u)) : null;
+    const x2 = b.reshape(x, [batch * steps, features]);
+    const groups: InputGroup[] = (dpMasks && count > 1 ? dpMasks : [dpMasks?.[0] ?? null]).map((mask, k, all) => {
+      const whole = all.length === 1;
+      const xd = mask ? b.map(x2, (v, i) => v * mask.data[Math.floor(i / (steps * features)) * features + (i % features)]!) : x2;
+      const kernel = whole ? this.kernel.value : sliceColumns(b, this.kernel.value, k * u, u);
+      return { start: whole ? 0 : k * u, width: whole ? width : u, mask, xd, kernel };
+    });
     // Input projections of every step at once: [batch·steps, gates·units].
-    const xz = b.matmul(b.reshape(xd, [batch * steps, features]), this.kernel.value);
+    let xz: Tensor;
+    if (groups.length === 1) xz = b.matmul(groups[0]!.xd, groups[0]!.kernel);
+    else {
+      xz = b.zeros([batch * steps, width]);
+      for (const g of groups) writeColumns(xz, b.matmul(g.xd, g.kernel), g.start, true);
+    }
     if (this.bias) {
       const bias = this.bias.value.data; // its first gates·units values are the input bias (GRU resetAfter: row 0)
       const z = xz.data;
@@ -226,8 +288,8 @@ export abstract class RecurrentLayer<C = unknown> extends Layer {
     for (let k = 0; k < steps; k++) {
       const t = this.goBackwards ? steps - 1 - k : k;
       const h = states[0]!;
-      const hd = recMask ? b.map2(h, recMask, (v, r) => v * r) : h;
-      const step = this.cellStep(stepOf(b, xz3, t), hd, states);
+      const hds = recMasks ? recMasks.map((q) => b.map2(h, q, (v, r) => v * r)) : [h];
+      const step = this.cellStep(stepOf(b, xz3, t), hds, states);
       let next = step.states;
       let out = next[0]!;
       if (m) {
@@ -242,7 +304,7 @@ export abstract class RecurrentLayer<C = unknown> extends Layer {
     }
     const outputs = [sequence ?? last, ...(this.returnState ? states : [])];
     this.record = training
-      ? { xd, inputMask: m ? Float64Array.from(m) : null, dpMask, recMask, steps: records, batch, features, outputs }
+      ? { groups, inputMask: m ? Float64Array.from(m) : null, recMasks, steps: records, batch, features, outputs }
       : null;
     return outputs;
   }
@@ -273,7 +335,12 @@ export abstract class RecurrentLayer<C = unknown> extends Layer {
       const dCell = m ? dStates.map((d) => b.map(d, (g, i) => (keep(i) ? g : 0))) : dStates;
       const grads = this.cellBackward(cache, dCell);
       writeStep(dxz3, grads.dxz, t, true);
-      const dhd = r.recMask ? b.map2(grads.dhd, r.recMask, (g, q) => g * q) : grads.dhd;
+      const dhd = b.zeros([batch, units]);
+      grads.dhds.forEach((d, k) => {
+        const q = r.recMasks?.[k]?.data;
+        if (q) b.map2(dhd, d, (acc, g, i) => acc + g * q[i]!, dhd);
+        else b.addInPlace(dhd, d);
+      });
       dStates = dStates.map((d, j) => {
         const next = m ? b.map(d, (g, i) => (keep(i) ? 0 : g)) : b.zeros([batch, units]);
         if (j === 0) b.addInPlace(next, dhd);
@@ -283,18 +350,21 @@ export abstract class RecurrentLayer<C = unknown> extends Layer {
       });
     }
     const dxz = b.reshape(dxz3, [batch * steps, width]);
-    b.addInPlace(this.kernel.grad, b.matmul(b.reshape(r.xd, [batch * steps, features]), dxz, { transposeA: true }));
     if (this.bias) {
       const g = this.bias.grad.data;
       const sums = b.sumRows(dxz).data;
       for (let i = 0; i < width; i++) g[i]! += sums[i]!;
     }
-    const dx = b.reshape(b.matmul(dxz, this.kernel.value, { transposeB: true }), [batch, steps, features]);
-    if (r.dpMask) {
-      const q = r.dpMask.data;
-      b.map(dx, (g, i) => g * q[Math.floor(i / (steps * features)) * features + (i % features)]!, dx);
+    const dx = b.zeros([batch * steps, features]);
+    for (const group of r.groups) {
+      const d = r.groups.length === 1 ? dxz : sliceColumns(b, dxz, group.start, group.width);
+      writeColumns(this.kernel.grad, b.matmul(group.xd, d, { transposeA: true }), group.start);
+      const dxg = b.matmul(d, group.kernel, { transposeB: true });
+      const q = group.mask?.data;
+      if (q) b.map2(dx, dxg, (acc, v, i) => acc + v * q[Math.floor(i / (steps * features)) * features + (i % features)]!, dx);
+      else b.addInPlace(dx, dxg);
     }
-    return dx;
+    return b.reshape(dx, [batch, steps, features]);
   }
 
   /** Shared part of getConfig: every Keras argument, with its default filled in. */

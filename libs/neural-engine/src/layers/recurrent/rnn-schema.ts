@@ -33,9 +33,12 @@ export const recurrentBaseSchema = baseLayerSchema.extend({
   kernelConstraint: constraintSchema.nullable().optional(),
   recurrentConstraint: constraintSchema.nullable().optional(),
   biasConstraint: constraintSchema.nullable().optional(),
-  /** Fraction of the input features dropped in training; one mask per sequence, reused at every step. */
+  /**
+   * Fraction of the input features dropped in training; masks are drawn once per sequence and reused at every step
+   * (one for all gates, or one per gate for LSTM and GRU when recurrentDropout is set, as Keras 3 does).
+   */
   dropout: dropoutRate.optional(),
-  /** Fraction of the previous state's units dropped in the recurrent projection; one mask per sequence. */
+  /** Fraction of the previous state's units dropped in the recurrent projection; masks drawn once per sequence. */
   recurrentDropout: dropoutRate.optional(),
   /** Seeds the layer's own generator for the dropout masks; without it the model's generator is used. */
   seed: seedSchema,

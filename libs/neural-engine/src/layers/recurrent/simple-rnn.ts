@@ -11,7 +11,7 @@ export const simpleRNNSchema = recurrentBaseSchema.extend({ type: z.literal('Sim
 export type SimpleRNNConfig = z.input<typeof simpleRNNSchema>;
 
 interface SimpleRNNCache {
-  hd: Tensor;
+  hds: readonly Tensor[];
   pre: Tensor;
   h: Tensor;
 }
@@ -26,19 +26,18 @@ export class SimpleRNN extends RecurrentLayer<SimpleRNNCache> {
     super(parseConfig(simpleRNNSchema, { ...config, type: 'SimpleRNN' }));
   }
 
-  protected cellStep(xz: Tensor, hd: Tensor, _prev: readonly Tensor[]): CellStep<SimpleRNNCache> {
+  protected cellStep(xz: Tensor, hds: readonly Tensor[], _prev: readonly Tensor[]): CellStep<SimpleRNNCache> {
     const b = this.backend;
-    const pre = b.matmul(hd, this.recurrentKernel.value);
+    const pre = this.recurrentProduct(hds);
     b.addInPlace(pre, xz);
     const h = this.activation.apply(pre, b);
-    return { states: [h], cache: { hd, pre, h } };
+    return { states: [h], cache: { hds, pre, h } };
   }
 
   protected cellBackward(cache: SimpleRNNCache, dStates: readonly Tensor[]): CellGradients {
     const b = this.backend;
     const dPre = this.activation.gradient(cache.pre, cache.h, dStates[0]!, b);
-    b.addInPlace(this.recurrentKernel.grad, b.matmul(cache.hd, dPre, { transposeA: true }));
-    return { dxz: dPre, dhd: b.matmul(dPre, this.recurrentKernel.value, { transposeB: true }), dPrev: [null] };
+    return { dxz: dPre, dhds: this.recurrentProductBackward(cache.hds, dPre), dPrev: [null] };
   }
 
   getConfig(): LayerConfig {
