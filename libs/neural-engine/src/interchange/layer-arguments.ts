@@ -6,7 +6,7 @@
 /** Matches a value Kiln may drop without changing the model. */
 type Droppable = (value: unknown) => boolean;
 
-const any: Droppable = () => true;
+const always: Droppable = () => true;
 const equals = (expected: unknown): Droppable => (value) => value === expected || value === null;
 
 /**
@@ -15,37 +15,37 @@ const equals = (expected: unknown): Droppable => (value) => value === expected |
  */
 export const DROPPABLE_ARGUMENTS: Record<string, Droppable> = {
   // Kiln computes in its backend's float type; Keras dtype policies (strings or Keras 3 DTypePolicy objects) are a detail.
-  dtype: any,
-  autocast: any,
-  input_dtype: any,
+  dtype: always,
+  autocast: always,
+  input_dtype: always,
   // Kiln accepts any batch size; a fixed one is informational.
-  batch_size: any,
+  batch_size: always,
   sparse: equals(false),
   ragged: equals(false),
   optional: equals(false),
   // Recurrent layers: implementation and cuDNN choice change speed, not results.
-  implementation: any,
-  use_cudnn: any,
+  implementation: always,
+  use_cudnn: always,
   unroll: equals(false),
   stateful: equals(false),
   time_major: equals(false),
   go_backwards: equals(false),
-  zero_output_for_mask: any,
+  zero_output_for_mask: always,
   // Convolutions and normalization.
   groups: equals(1),
   data_format: equals('channels_last'),
   renorm: equals(false),
   renorm_clipping: equals(null),
-  renorm_momentum: any,
-  fused: any,
+  renorm_momentum: always,
+  fused: always,
   synchronized: equals(false),
   virtual_batch_size: equals(null),
   adjustment: equals(null),
   // LoRA fine-tuning (Keras 3 Dense, Embedding, convolutions) is off unless lora_rank is set.
   lora_rank: equals(null),
-  lora_alpha: any,
+  lora_alpha: always,
   // Keras 2 Embedding: the sequence length is the input shape's, which Kiln reads from the model input.
-  input_length: any,
+  input_length: always,
 };
 
 /** A value TensorFlow.js implements for an argument: a test and what to tell the user. */
