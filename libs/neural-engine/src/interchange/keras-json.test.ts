@@ -296,6 +296,10 @@ describe('Keras 3 JSON export', () => {
       ]],
       kwargs: {},
     }]);
+    // One input and one output are written bare, as Keras 3 does for a model built on single tensors.
+    const single = JSON.parse(exportKerasJson({ ...definition, inputs: [definition.inputs[0]!], layers: [definition.layers[0]!], outputs: ['h'] }));
+    expect(single.config).toMatchObject({ input_layers: ['p', 0, 0], output_layers: ['h', 0, 0] });
+    expect(importKerasJson(single)).toMatchObject({ inputs: [{ name: 'p', shape: [4] }], outputs: ['h'] });
     const imported = importKerasJson(json);
     expect((imported as { layers: { name: string; inbound: string[] }[] }).layers.map((l) => [l.name, l.inbound])).toEqual(definition.layers.map((l) => [l.name, l.inbound]));
     const again = modelFromDefinition(imported);

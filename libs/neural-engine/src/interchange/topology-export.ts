@@ -72,6 +72,11 @@ function history(reference: string): [string, number, number] {
   return [match[1]!, 0, match[2] === undefined ? 0 : Number(match[2])];
 }
 
+/** Keras 3 writes a model built on one tensor (not a list of one) as a bare history; TF.js always reads lists. */
+function single(histories: unknown[][], dialect: ExportDialect): unknown[] {
+  return dialect === 'keras3' && histories.length === 1 ? histories[0]! : histories;
+}
+
 function exportFunctional(definition: Extract<ModelDefinition, { type: 'Functional' }>, dialect: ExportDialect): Record<string, unknown> {
   const layers = definition.layers as (LayerConfig & { inbound: string[] })[];
   const entries: Record<string, unknown>[] = definition.inputs.map((input) => {
@@ -97,8 +102,8 @@ function exportFunctional(definition: Extract<ModelDefinition, { type: 'Function
     name,
     ...(dialect === 'keras3' ? { trainable: true } : {}),
     layers: entries,
-    input_layers: definition.inputs.map((i) => [i.name, 0, 0]),
-    output_layers: definition.outputs.map(history),
+    input_layers: single(definition.inputs.map((i) => [i.name, 0, 0]), dialect),
+    output_layers: single(definition.outputs.map(history), dialect),
   };
   if (dialect === 'tfjs') return { class_name: 'Model', config, keras_version: 'tfjs-layers 4.22.0', backend: 'tensor_flow.js' };
   return { module: 'keras.src.models.functional', class_name: 'Functional', config, registered_name: 'Functional' };
