@@ -29,3 +29,4 @@ export type { SavedWeights, WeightSpec } from './model/serialization.js';
 export type { ProgressEvent } from './training/fit.js';
 export type { LayerDiagnostics } from './training/diagnostics.js';
 export type { CompileArgs } from './training/compiled.js';
+export * from './interchange/index.js';
