@@ -258,14 +258,15 @@ export abstract class RecurrentLayer<C = unknown> extends Layer {
       training && rate > 0 && rate < 1 ? Array.from({ length: count }, () => this.dropoutMask(batch, cols, rate)) : null;
     const dpMasks = draw(this.dropout, features);
     const recMasks = draw(this.recurrentDropout, units);
-    const u = this.units;
+    const u = units;
     this.recurrentBlocks = recMasks && count > 1 ? Array.from({ length: count }, (_, k) => sliceColumns(b, this.recurrentKernel.value, k * u, u)) : null;
     const x2 = b.reshape(x, [batch * steps, features]);
-    const groups: InputGroup[] = (dpMasks && count > 1 ? dpMasks : [dpMasks?.[0] ?? null]).map((mask, k, all) => {
+    // One group per input mask: the whole kernel, or (per-gate masks) each gate's block of it.
+    const groups: InputGroup[] = (dpMasks && count > 1 ? dpMasks : [dpMasks?.[0] ?? null]).map((dropMask, k, all) => {
       const whole = all.length === 1;
-      const xd = mask ? b.map(x2, (v, i) => v * mask.data[Math.floor(i / (steps * features)) * features + (i % features)]!) : x2;
+      const xd = dropMask ? b.map(x2, (v, i) => v * dropMask.data[Math.floor(i / (steps * features)) * features + (i % features)]!) : x2;
       const kernel = whole ? this.kernel.value : sliceColumns(b, this.kernel.value, k * u, u);
-      return { start: whole ? 0 : k * u, width: whole ? width : u, mask, xd, kernel };
+      return { start: whole ? 0 : k * u, width: whole ? width : u, mask: dropMask, xd, kernel };
     });
     // Input projections of every step at once: [batch·steps, gates·units].
     let xz: Tensor;
