@@ -114,6 +114,11 @@ export abstract class Layer {
     return this.outShapes;
   }
 
+  /** Layers this one wraps (Bidirectional's forward and backward layers), whose own state the model also saves. */
+  get innerLayers(): readonly Layer[] {
+    return [];
+  }
+
   /** Where the layer draws random numbers: its own seeded generator, or the model's. */
   protected get random(): Rng {
     return this.seededRng ?? this.rng;

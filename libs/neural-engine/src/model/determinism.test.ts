@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Rng } from '../rng.js';
 import { readCsvDataset } from '../testing/datasets.js';
 import type { ModelDefinition } from './definition.js';
 import { Sequential } from './sequential.js';
@@ -71,6 +72,33 @@ describe('training state serialization', () => {
     expect(epoch).toBe(3);
     const history = await resumed.fit(data.x, data.y, { epochs: 6, initialEpoch: epoch, batchSize: 16 });
     expect(history.epoch).toEqual([3, 4, 5]);
+    expect(equalBytes(resumed.saveWeights().data, straight.saveWeights().data)).toBe(true);
+  });
+
+  it('resume is exact for recurrent models whose wrapped layers have their own seeds', async () => {
+    const def: ModelDefinition = {
+      type: 'Sequential',
+      seed: 4,
+      layers: [
+        { type: 'Bidirectional', inputShape: [5, 3], layer: { type: 'LSTM', units: 4, dropout: 0.2, recurrentDropout: 0.2, seed: 9, returnSequences: true } },
+        { type: 'GRU', units: 3, dropout: 0.1, seed: 3 },
+        { type: 'Dense', units: 1 },
+      ],
+    };
+    const rng = new Rng(1);
+    const x = { shape: [12, 5, 3], data: Array.from({ length: 180 }, () => rng.uniformRange(-1, 1)) };
+    const y = { shape: [12, 1], data: Array.from({ length: 12 }, () => rng.uniformRange(-1, 1)) };
+    const opts = { optimizer: 'adam', loss: 'mse' };
+    const straight = Sequential.fromDefinition(def);
+    straight.compile(opts);
+    await straight.fit(x, y, { epochs: 4, batchSize: 4 });
+    const first = Sequential.fromDefinition(def);
+    first.compile(opts);
+    await first.fit(x, y, { epochs: 2, batchSize: 4 });
+    const resumed = Sequential.fromDefinition(def);
+    resumed.compile(opts);
+    resumed.loadTrainingState(first.saveTrainingState());
+    await resumed.fit(x, y, { epochs: 4, initialEpoch: 2, batchSize: 4 });
     expect(equalBytes(resumed.saveWeights().data, straight.saveWeights().data)).toBe(true);
   });
 

@@ -256,7 +256,7 @@ export abstract class Model implements Network, CallbackModel {
         epoch,
         seed: this.seed,
         rng: this.rng.getState(),
-        layerRngs: this.layers.filter((l) => l.seededRng).map((l) => ({ layer: l.name, state: l.seededRng!.getState() })),
+        layerRngs: [...seededGenerators(this.layers)].map(([layer, rng]) => ({ layer, state: rng.getState() })),
         weights: this.weightManifest(),
         optimizer: { iterations: opt.iterations, arrays: opt.arrays.map((a) => ({ length: a.length, dtype: a instanceof Float32Array ? 'float32' : 'float64' })) },
       },
@@ -272,8 +272,9 @@ export abstract class Model implements Network, CallbackModel {
     this.setWeights(arrays.slice(0, header.weights.length));
     compiled.optimizer.setState({ iterations: header.optimizer.iterations, arrays: arrays.slice(header.weights.length) });
     this.rng.setState(header.rng);
+    const generators = seededGenerators(this.layers);
     for (const { layer, state } of header.layerRngs) {
-      const target = this.layers.find((l) => l.name === layer)?.seededRng;
+      const target = generators.get(layer);
       if (!target) throw new DataError(`training state has a random generator for layer ${layer}, which has no seed in this model`);
       target.setState(state);
     }
@@ -296,4 +297,15 @@ export abstract class Model implements Network, CallbackModel {
     if (!this.compiled) throw new ConfigError('the model must be compiled (optimizer, loss, metrics) before training or evaluation');
     return this.compiled;
   }
+}
+
+/** The generators of layers with their own seed, by layer path (`bidirectional/forward_lstm` for wrapped layers). */
+function seededGenerators(layers: readonly Layer[], prefix = ''): Map<string, Rng> {
+  const found = new Map<string, Rng>();
+  for (const layer of layers) {
+    const path = `${prefix}${layer.name}`;
+    if (layer.seededRng) found.set(path, layer.seededRng);
+    for (const [inner, rng] of seededGenerators(layer.innerLayers, `${path}/`)) found.set(inner, rng);
+  }
+  return found;
 }

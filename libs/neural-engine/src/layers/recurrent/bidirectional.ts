@@ -134,6 +134,10 @@ export class Bidirectional extends Layer {
     return this.returnSequences ? this.inputMask : null;
   }
 
+  override get innerLayers(): readonly Layer[] {
+    return [this.forwardLayer, this.backwardLayer];
+  }
+
   private prefixed(inner: string): string {
     return this.name ? `${this.name}/${inner}` : inner;
   }
