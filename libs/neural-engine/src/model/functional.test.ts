@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors.js';
+import { type Tensor, shapeSize } from '../tensor.js';
 import { trainableVariables } from '../training/network.js';
 import { float64Backend, maxRelativeError, numericGradient, testInputs } from '../testing/gradient-check.js';
 import { readCsvDataset, standardize } from '../testing/datasets.js';
@@ -25,6 +26,30 @@ const twoHeads = (seed = 1): ModelDefinition => ({
   ],
   outputs: ['species', 'width'],
 });
+
+/**
+ * Checks the whole model's weight gradients for L = Σ_k Σ y_k·r_k (fixed random r_k) against centered finite
+ * differences: what backward accumulates through fan-outs and merges must be the true gradient.
+ */
+function expectModelGradients(model: Functional, xs: Tensor[]): void {
+  const batch = xs[0]!.shape[0]!;
+  const rs = model.outputShapes.map((s, k) => float64Backend.fromValues([batch, ...s], testInputs(batch * shapeSize(s), 1, 20 + k)));
+  const loss = (): number =>
+    model.forward(xs, true).reduce((sum, y, k) => sum + Array.from(y.data).reduce((a, v, i) => a + v * rs[k]!.data[i]!, 0), 0);
+  const vars = trainableVariables(model);
+  for (const v of vars) float64Backend.fill(v.grad, 0);
+  loss();
+  model.backward(rs);
+  for (const v of vars) {
+    const w0 = Float64Array.from(v.value.data);
+    const numeric = numericGradient((probe) => {
+      v.value.data.set(probe);
+      return loss();
+    }, w0, 1e-6);
+    v.value.data.set(w0);
+    expect(maxRelativeError(v.grad.data, numeric), v.name).toBeLessThan(1e-6);
+  }
+}
 
 function configError(definition: unknown): ConfigError {
   try {
@@ -58,23 +83,7 @@ describe('functional models', () => {
 
   it('backward sums gradients at a fan-out: the whole-model gradient matches finite differences', () => {
     const model = Functional.fromDefinition(twoHeads(), { backend: float64Backend });
-    const x = float64Backend.fromValues([3, 4], testInputs(12, 2, 7));
-    const rs = model.outputShapes.map((s, k) => float64Backend.fromValues([3, ...s], testInputs(3 * s[0]!, 1, 20 + k)));
-    const loss = (): number =>
-      model.forward([x], true).reduce((sum, y, k) => sum + Array.from(y.data).reduce((a, v, i) => a + v * rs[k]!.data[i]!, 0), 0);
-    const vars = trainableVariables(model);
-    for (const v of vars) float64Backend.fill(v.grad, 0);
-    loss();
-    model.backward(rs);
-    for (const v of vars) {
-      const w0 = Float64Array.from(v.value.data);
-      const numeric = numericGradient((probe) => {
-        v.value.data.set(probe);
-        return loss();
-      }, w0, 1e-6);
-      v.value.data.set(w0);
-      expect(maxRelativeError(v.grad.data, numeric), v.name).toBeLessThan(1e-6);
-    }
+    expectModelGradients(model, [float64Backend.fromValues([3, 4], testInputs(12, 2, 7))]);
   });
 
   it('trains two outputs with their own losses, loss weights and metrics, logged Keras-style', async () => {
@@ -144,22 +153,7 @@ describe('functional models', () => {
       ['l', [4]], ['r', [2]], ['joined', [6]], ['mix', [6]], ['residual', [6]], ['out', [2]],
     ]);
     expect(model.summary()).toMatch(/residual \(Add\)\s+\(None, 6\)\s+0\s+mix, joined/);
-    const xs = [float64Backend.fromValues([2, 3], testInputs(6, 2, 1)), float64Backend.fromValues([2, 2], testInputs(4, 2, 2))];
-    const r = float64Backend.fromValues([2, 2], testInputs(4, 1, 3));
-    const loss = (): number => Array.from(model.forward(xs, true)[0]!.data).reduce((a, v, i) => a + v * r.data[i]!, 0);
-    const vars = trainableVariables(model);
-    for (const v of vars) float64Backend.fill(v.grad, 0);
-    loss();
-    model.backward([r]);
-    for (const v of vars) {
-      const w0 = Float64Array.from(v.value.data);
-      const numeric = numericGradient((probe) => {
-        v.value.data.set(probe);
-        return loss();
-      }, w0, 1e-6);
-      v.value.data.set(w0);
-      expect(maxRelativeError(v.grad.data, numeric), v.name).toBeLessThan(1e-6);
-    }
+    expectModelGradients(model, [float64Backend.fromValues([2, 3], testInputs(6, 2, 1)), float64Backend.fromValues([2, 2], testInputs(4, 2, 2))]);
   });
 
   it('round-trips its definition through JSON', () => {
