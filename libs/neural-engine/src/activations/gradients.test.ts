@@ -49,6 +49,7 @@ const elementwise: Case[] = [
   { config: 'hard_shrink', kinks: [-0.5, 0.5] },
   { config: { type: 'hard_shrink', threshold: 1 }, kinks: [-1, 1] },
   { config: 'hard_sigmoid', kinks: [-3, 3], scale: 5 },
+  { config: 'hard_sigmoid_keras2', kinks: [-2.5, 2.5], scale: 5 },
   { config: 'hard_silu', kinks: [-3, 3], scale: 5 },
   { config: 'hard_tanh', kinks: [-1, 1] },
   { config: 'leaky_relu', kinks: [0] },

@@ -85,6 +85,9 @@ describe('piecewise Keras 3 activations', () => {
     // -4 → 0; -3 → 0; -1 → 2/6; -0.5 → 2.5/6; 0 → 0.5; 0.2 → 3.2/6; 0.5 → 3.5/6; 0.7 → 3.7/6; 1 → 4/6; 1.5 → 0.75; 3, 4 → 1.
     expectValues(apply('hard_sigmoid', x), [0, 0, 2 / 6, 2.5 / 6, 0.5, 3.2 / 6, 3.5 / 6, 3.7 / 6, 4 / 6, 0.75, 1, 1]);
   });
+  it('hard_sigmoid_keras2 = clip(0.2·x + 0.5, 0, 1) (Keras 2 / TensorFlow.js)', () => {
+    expectValues(apply('hard_sigmoid_keras2', [-4, -2.5, -1, 0, 0.5, 1, 2.5, 4]), [0, 0, 0.3, 0.5, 0.6, 0.7, 1, 1]);
+  });
   it('hard_silu = x·hard_sigmoid(x)', () => {
     expectValues(apply('hard_silu', [-4, -1, 0, 1.5, 4]), [-0, -1 / 3, 0, 1.125, 4]);
   });

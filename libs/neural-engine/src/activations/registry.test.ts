@@ -16,6 +16,9 @@ const KERAS_3_NAMES = [
   'softplus', 'softsign', 'sparse_plus', 'sparse_sigmoid', 'sparsemax', 'squareplus', 'tanh', 'tanh_shrink', 'threshold',
 ];
 
+/** Every registered name: the Keras 3 activations plus Kiln's hard_sigmoid_keras2 (Keras 2 / TF.js hard sigmoid), sorted. */
+const ALL_NAMES = [...KERAS_3_NAMES, 'hard_sigmoid_keras2'].sort();
+
 const backend = new JsBackend('float64');
 
 function camel(name: string): string {
@@ -33,12 +36,12 @@ function configError(f: () => unknown): ConfigError {
 }
 
 describe('activationRegistry', () => {
-  it('holds exactly the Keras 3 activations under their snake_case names', () => {
-    expect(activationRegistry.names()).toEqual(KERAS_3_NAMES);
+  it('holds exactly the Keras 3 activations and hard_sigmoid_keras2 under their snake_case names', () => {
+    expect(activationRegistry.names()).toEqual(ALL_NAMES);
   });
 
   it('resolves every name in snake_case, camelCase, PascalCase and upper case', () => {
-    for (const name of KERAS_3_NAMES.filter((n) => n !== 'threshold')) {
+    for (const name of ALL_NAMES.filter((n) => n !== 'threshold')) {
       const pascal = camel(name).replace(/^./, (c) => c.toUpperCase());
       for (const spelling of [name, camel(name), pascal, name.toUpperCase()]) {
         expect(getActivation(spelling).name, spelling).toBe(name);
@@ -135,7 +138,7 @@ describe('config validation', () => {
 
 /** Every activation with default arguments, and each argument form. */
 const ROUND_TRIP: { config: ActivationConfig; expected: ActivationConfig }[] = [
-  ...KERAS_3_NAMES.filter((n) => n !== 'threshold').map((n) => ({ config: camel(n), expected: n })),
+  ...ALL_NAMES.filter((n) => n !== 'threshold').map((n) => ({ config: camel(n), expected: n })),
   { config: { type: 'relu', negativeSlope: 0.1, maxValue: 6 }, expected: { type: 'relu', negativeSlope: 0.1, maxValue: 6, threshold: 0 } },
   { config: { type: 'relu', threshold: 0.5 }, expected: { type: 'relu', negativeSlope: 0, maxValue: null, threshold: 0.5 } },
   { config: { type: 'relu', negativeSlope: 0, maxValue: null, threshold: 0 }, expected: 'relu' },
@@ -171,13 +174,13 @@ describe('getConfig', () => {
 
   it('covers every activation', () => {
     const covered = new Set(ROUND_TRIP.map(({ expected }) => (typeof expected === 'string' ? expected : expected.type)));
-    expect([...covered].sort()).toEqual(KERAS_3_NAMES);
+    expect([...covered].sort()).toEqual(ALL_NAMES);
   });
 });
 
 describe('apply and gradient', () => {
   const configs: ActivationConfig[] = [
-    ...KERAS_3_NAMES.filter((n) => n !== 'threshold'),
+    ...ALL_NAMES.filter((n) => n !== 'threshold'),
     { type: 'threshold', threshold: 0.1, defaultValue: 2 },
     { type: 'softmax', axis: 1 },
     { type: 'glu', axis: 1 },

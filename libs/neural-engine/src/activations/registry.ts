@@ -5,17 +5,20 @@ import { glu } from './glu.js';
 import { linear } from './linear.js';
 import { leakyRelu, relu, relu6, threshold } from './rectifiers.js';
 import { gelu, hardSilu, mish, silu } from './self-gated.js';
-import { hardSigmoid, logSigmoid, sigmoid, sparseSigmoid } from './sigmoids.js';
+import { hardSigmoid, hardSigmoidKeras2, logSigmoid, sigmoid, sparseSigmoid } from './sigmoids.js';
 import { softplus, sparsePlus, squareplus } from './smooth-rectifiers.js';
 import { logSoftmax, softmax } from './softmax.js';
 import { sparsemax } from './sparsemax.js';
 import { hardShrink, hardTanh, softShrink, softsign, tanh, tanhShrink } from './tanh-like.js';
 
-/** Every Keras 3 activation, keyed by its snake_case Keras name (plus the aliases `swish` and `hard_swish`). */
+/**
+ * Every Keras 3 activation, keyed by its snake_case Keras name (plus the aliases `swish` and `hard_swish`), and
+ * `hard_sigmoid_keras2` (the Keras 2 / TensorFlow.js hard sigmoid, for imported models).
+ */
 export const activationRegistry = new Registry<ActivationDefinition>('activation');
 
 for (const definition of [
-  celu, elu, exponential, gelu, glu, hardShrink, hardSigmoid, hardSilu, hardTanh, leakyRelu, linear, logSigmoid,
+  celu, elu, exponential, gelu, glu, hardShrink, hardSigmoid, hardSigmoidKeras2, hardSilu, hardTanh, leakyRelu, linear, logSigmoid,
   logSoftmax, mish, relu, relu6, selu, sigmoid, silu, softShrink, softmax, softplus, softsign, sparsePlus,
   sparseSigmoid, sparsemax, squareplus, tanh, tanhShrink, threshold,
 ]) {

@@ -31,6 +31,18 @@ export const hardSigmoid = defineActivation({
     }),
 });
 
+/** Keras 2 / TensorFlow.js hard sigmoid, clip(0.2·x + 0.5, 0, 1). */
+export const hardSigmoidKeras2 = defineActivation({
+  name: 'hard_sigmoid_keras2',
+  params: noParams,
+  // 0.2·x + 0.5 on (-2.5, 2.5); the derivative is 0 at the corners, as for hard_sigmoid.
+  create: () =>
+    new ElementwiseActivation('hard_sigmoid_keras2', {
+      f: (x) => Math.min(Math.max(0.2 * x + 0.5, 0), 1),
+      df: (x) => (x > -2.5 && x < 2.5 ? 0.2 : 0),
+    }),
+});
+
 /** Keras `sparse_sigmoid`: clip((x + 1) / 2, 0, 1). */
 export const sparseSigmoid = defineActivation({
   name: 'sparse_sigmoid',

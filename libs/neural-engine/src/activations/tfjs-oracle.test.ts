@@ -18,10 +18,10 @@ const RTOL = 1e-5;
 const ATOL = 1e-6;
 
 // Inputs spanning the interesting range: 0, negatives, both tails (|x| up to 20) and every corner of the piecewise
-// activations (±0.5, ±1, ±3, 6).
+// activations (±0.5, ±1, ±2.5, ±3, 6).
 const VALUES = Float32Array.from([
-  ...testInputs(41, 5, 5),
-  -20, -12, -7.5, -3, -1, -0.5, 0.5, 1, 3, 6, 7.5, 12, 20,
+  ...testInputs(42, 5, 5),
+  -20, -12, -7.5, -3, -2.5, -1, -0.5, 0.5, 1, 2.5, 3, 6, 7.5, 12, 20,
 ]);
 const SHAPE: Shape = [VALUES.length / 3, 3];
 
@@ -75,6 +75,7 @@ const cases: [string, ActivationConfig, (x: tf.Tensor) => tf.Tensor][] = [
   ['mish', 'mish', layerActivation('mish')],
   ['gelu (exact, Keras 3 default)', 'gelu', layerActivation('gelu')],
   ['gelu approximate (tfjs gelu_new)', { type: 'gelu', approximate: true }, layerActivation('gelu_new')],
+  ['hard_sigmoid_keras2 (tfjs hardSigmoid, Keras 2)', 'hard_sigmoid_keras2', layerActivation('hardSigmoid')],
   ['softmax', 'softmax', (x) => tf.softmax(x)],
   ['log_softmax', 'log_softmax', (x) => tf.logSoftmax(x)],
   // Keras 3 compositions (tfjs has no such activations).
@@ -122,5 +123,7 @@ describe('activations match TensorFlow.js (float32, rtol 1e-5, atol 1e-6)', () =
     const keras2 = oracle(layerActivation('hardSigmoid'), x, [1]);
     expect(keras2[0]).toBeCloseTo(0.9, 6);
     expect(ours('hard_sigmoid', x, [1])[0]).toBeCloseTo(5 / 6, 6);
+    // The Keras 2 formula is Kiln's hard_sigmoid_keras2.
+    expect(ours('hard_sigmoid_keras2', x, [1])[0]).toBeCloseTo(0.9, 6);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors.js';
 import { modelFromDefinition } from '../model/from-definition.js';
-import { exportTfjsModel } from './tfjs-export.js';
+import { exportKerasJson, exportTfjsModel } from './tfjs-export.js';
 import { importKerasJson, importTfjsModel } from './tfjs-import.js';
 import { applyWeights } from './weight-match.js';
 
@@ -94,9 +94,13 @@ describe('import: unsupported constructs', () => {
     expect(configError(() => importKerasJson(variable, { inputShapes: { in: [7, 4] } })).message).toBe(
       'layer "in" (InputLayer): inputShapes [7,4] contradicts batch_input_shape [null,null,3] (received [7,4])',
     );
-    expect(configError(() => importKerasJson(sequential(input, dense('d', { activation: 'hard_sigmoid' })))).message).toBe(
-      'layer "d" (Dense): activation: Keras 2 and TensorFlow.js define hard_sigmoid as clip(0.2·x + 0.5, 0, 1); Kiln (Keras 3) uses relu6(x + 3) / 6; not imported (received "hard_sigmoid")',
-    );
+    // Keras 2's hard_sigmoid (clip(0.2·x + 0.5, 0, 1), any spelling, as activation or recurrent_activation) imports as
+    // Kiln's hard_sigmoid_keras2, not as Kiln's (Keras 3) hard_sigmoid.
+    expect(importKerasJson(sequential(input, dense('d', { activation: 'hard_sigmoid' })))).toMatchObject({ layers: [{}, { activation: 'hard_sigmoid_keras2' }] });
+    expect(importKerasJson(sequential(input, dense('d', { activation: 'hardSigmoid' })))).toMatchObject({ layers: [{}, { activation: 'hard_sigmoid_keras2' }] });
+    const lstmInput = { class_name: 'InputLayer', config: { name: 'in', batch_input_shape: [null, 4, 3] } };
+    const lstm = { class_name: 'LSTM', config: { name: 'l', units: 2, recurrent_activation: 'HardSigmoid' } };
+    expect(importKerasJson(sequential(lstmInput, lstm))).toMatchObject({ layers: [{}, { type: 'LSTM', recurrentActivation: 'hard_sigmoid_keras2' }] });
     // In a Keras 3 document the name means Keras 3's function, which Kiln has.
     const keras3 = { ...sequential(input, dense('d', { activation: 'hard_sigmoid' })), keras_version: '3.6.0' };
     expect(importKerasJson(keras3)).toMatchObject({ layers: [{}, { activation: 'hard_sigmoid' }] });
@@ -167,6 +171,18 @@ describe('export to TensorFlow.js: what TF.js cannot express', () => {
     );
     expect(configError(exportOf([{ type: 'ReLU', name: 'r', threshold: 0.5, inputShape: [3] }])).message).toBe(
       'layer "r" (ReLU): TensorFlow.js\'s ReLU supports only threshold = 0 (received 0.5)',
+    );
+  });
+
+  it('hard_sigmoid_keras2 exports as TF.js\'s hardSigmoid; Keras 3 has no equivalent, so its JSON export refuses it', () => {
+    const layers = [{ type: 'Dense', name: 'd', units: 2, inputShape: [3], activation: 'hard_sigmoid_keras2' }];
+    expect(JSON.stringify(exportOf(layers)().modelJson.modelTopology)).toContain('"activation":"hardSigmoid"');
+    expect(configError(() => exportKerasJson(modelFromDefinition({ type: 'Sequential', layers }))).message).toBe(
+      'layer "d" (Dense): activation: Keras 3 has no activation equal to hard_sigmoid_keras2 (clip(0.2·x + 0.5, 0, 1)); its hard_sigmoid is relu6(x + 3) / 6 (received "hard_sigmoid_keras2")',
+    );
+    const gru = [{ type: 'GRU', name: 'g', units: 2, inputShape: [3, 2], resetAfter: false, recurrentActivation: 'hard_sigmoid_keras2' }];
+    expect(configError(() => exportKerasJson(modelFromDefinition({ type: 'Sequential', layers: gru }))).message).toContain(
+      'layer "g" (GRU): recurrentActivation: Keras 3 has no activation equal to hard_sigmoid_keras2',
     );
   });
 

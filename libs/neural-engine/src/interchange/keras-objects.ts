@@ -64,9 +64,13 @@ export function importNested(kind: NestedKind, value: unknown, layer: LayerRef, 
   return out;
 }
 
-/** Activation names whose Keras 2 / TensorFlow.js meaning differs from Keras 3 (Kiln follows Keras 3). */
+/**
+ * Activation names whose Keras 2 / TensorFlow.js meaning differs from Keras 3 (Kiln's names follow Keras 3), by
+ * normalized name → the Kiln activation with the Keras 2 meaning.
+ */
 const KERAS2_DIFFERENT: Record<string, string> = {
-  hardsigmoid: 'Keras 2 and TensorFlow.js define hard_sigmoid as clip(0.2·x + 0.5, 0, 1); Kiln (Keras 3) uses relu6(x + 3) / 6',
+  // Keras 2 and TensorFlow.js: clip(0.2·x + 0.5, 0, 1); Keras 3 (Kiln's hard_sigmoid): relu6(x + 3) / 6.
+  hardsigmoid: 'hard_sigmoid_keras2',
 };
 
 /** A Keras activation (a name; Keras 3 may wrap builtins as `{class_name: "function", config: "relu"}`) → Kiln. */
@@ -80,10 +84,7 @@ export function importActivation(value: unknown, layer: LayerRef, argument: stri
     name = value.config;
   }
   if (typeof name !== 'string') throw layerError(layer, `${argument} must be an activation name`, value);
-  if (dialect === 'keras2') {
-    const problem = KERAS2_DIFFERENT[normalizeIdentifier(name)];
-    if (problem) throw layerError(layer, `${argument}: ${problem}; not imported`, name);
-  }
+  if (dialect === 'keras2') return KERAS2_DIFFERENT[normalizeIdentifier(name)] ?? name;
   return name;
 }
 
@@ -142,6 +143,8 @@ const TFJS_ACTIVATIONS: Record<string, string> = {
   silu: 'swish',
   mish: 'mish',
   gelu: 'gelu',
+  // TensorFlow.js's hardSigmoid is the Keras 2 formula; Kiln's hard_sigmoid (Keras 3) has no TF.js counterpart.
+  hard_sigmoid_keras2: 'hardSigmoid',
 };
 
 /** A Kiln activation config → the activation name of the target dialect; activations with arguments cannot be written. */
@@ -151,7 +154,12 @@ export function exportActivation(value: unknown, layer: LayerRef, argument: stri
     throw layerError(layer, `${argument}: an activation with arguments cannot be written as a Keras activation name; use an activation layer`, value);
   }
   const name = activationRegistry.canonicalName(value) ?? value;
-  if (dialect === 'keras3') return name;
+  if (dialect === 'keras3') {
+    if (name === 'hard_sigmoid_keras2') {
+      throw layerError(layer, `${argument}: Keras 3 has no activation equal to hard_sigmoid_keras2 (clip(0.2·x + 0.5, 0, 1)); its hard_sigmoid is relu6(x + 3) / 6`, value);
+    }
+    return name;
+  }
   const tfjs = TFJS_ACTIVATIONS[name];
   if (!tfjs) throw layerError(layer, `${argument}: TensorFlow.js has no activation ${JSON.stringify(name)} with Keras 3 semantics`, value);
   return tfjs;

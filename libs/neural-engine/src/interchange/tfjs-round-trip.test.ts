@@ -268,6 +268,34 @@ describe('TensorFlow.js round trips: images and sequences', () => {
     expect(JSON.stringify(exported.modelJson.modelTopology)).toContain('"reset_after":false');
   });
 
+  it('LSTM and GRU with TF.js\'s default recurrentActivation (hardSigmoid, the Keras 2 formula)', async () => {
+    // TF.js's hardSigmoid is clip(0.2·x + 0.5, 0, 1): Kiln imports it as hard_sigmoid_keras2 and exports it back.
+    const lstm = await roundTrip(() => {
+      const m = tf.sequential();
+      m.add(tf.layers.lstm({ units: 3, returnSequences: true, inputShape: [4, 2] }));
+      m.add(tf.layers.dense({ units: 2 }));
+      return m;
+    }, [4, 2]);
+    const gru = await roundTrip(() => {
+      const m = tf.sequential();
+      m.add(tf.layers.gru({ units: 3, inputShape: [4, 2] }));
+      return m;
+    }, [4, 2]);
+    for (const [{ imported, exported }, type] of [[lstm, 'LSTM'], [gru, 'GRU']] as const) {
+      expect((imported.definition as { layers: Record<string, unknown>[] }).layers[0]).toMatchObject({ type, recurrentActivation: 'hard_sigmoid_keras2' });
+      expect(JSON.stringify(exported.modelJson.modelTopology)).toContain('"recurrent_activation":"hardSigmoid"');
+    }
+    expect((gru.imported.definition as { layers: Record<string, unknown>[] }).layers[0]).toMatchObject({ resetAfter: false });
+    // The check has teeth: the same weights with Kiln's (Keras 3) hard_sigmoid predict differently beyond the tolerance.
+    for (const { imported, kiln } of [lstm, gru]) {
+      const definition = imported.definition as { layers: Record<string, unknown>[] };
+      const keras3 = modelFromDefinition({ ...definition, layers: definition.layers.map((l, k) => (k === 0 ? { ...l, recurrentActivation: 'hard_sigmoid' } : l)) } as typeof imported.definition);
+      applyWeights(keras3, imported.weights);
+      const x = inputs([4, 2], 7);
+      expect(() => expectClose(kilnPredict(keras3, x)[0]!, kilnPredict(kiln, x)[0]!)).toThrow(/tolerance/);
+    }
+  });
+
   it('Bidirectional LSTM', async () => {
     await roundTrip(() => {
       const m = tf.sequential();
