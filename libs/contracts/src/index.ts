@@ -5,3 +5,4 @@
 export * from './env.js';
 export * from './errors.js';
 export * from './training-job.js';
+export * from './job-events.js';
