@@ -3,12 +3,18 @@ import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, EnvError, parseEnv } from './e
 
 describe('parseEnv', () => {
   it('applies the local defaults to an empty environment', () => {
-    expect(parseEnv({})).toEqual({
+    expect(parseEnv({})).toMatchObject({
       DATABASE_URL: DEFAULT_DATABASE_URL,
       REDIS_URL: DEFAULT_REDIS_URL,
       PORT: 3000,
       NODE_ENV: 'development',
       LOG_LEVEL: 'info',
+      HOST: '127.0.0.1',
+      QUEUE_PREFIX: 'kiln',
+      MAX_UPLOAD_BYTES: 1024 ** 3,
+      PREDICT_MAX_ROWS: 10_000,
+      WORKER_CONCURRENCY: 1,
+      WORKER_LOCK_DURATION_MS: 30_000,
     });
   });
 
@@ -27,7 +33,7 @@ describe('parseEnv', () => {
       NODE_ENV: 'production',
       LOG_LEVEL: 'warn',
     });
-    expect(env).toEqual({
+    expect(env).toMatchObject({
       DATABASE_URL: 'postgres://kiln:secret@db.internal:6432/kiln_prod',
       REDIS_URL: 'rediss://cache.internal:6380/2',
       PORT: 8080,
@@ -59,6 +65,12 @@ describe('parseEnv', () => {
     expect(error.message).toMatch(/ {2}NODE_ENV: .*"development"\|"test"\|"production"/);
     expect(error.message).toContain('  LOG_LEVEL: ');
     expect(error.message).not.toContain('hunter2');
+  });
+
+  it('reads limits as positive integers and names a bad one', () => {
+    expect(parseEnv({ MAX_UPLOAD_BYTES: '1048576', WORKER_LOCK_DURATION_MS: '2000' })).toMatchObject({ MAX_UPLOAD_BYTES: 1_048_576, WORKER_LOCK_DURATION_MS: 2000 });
+    expect(() => parseEnv({ PREDICT_MAX_ROWS: '0' })).toThrow('PREDICT_MAX_ROWS: expected a positive integer, received "0"');
+    expect(() => parseEnv({ QUEUE_PREFIX: 'a b' })).toThrow(/QUEUE_PREFIX: expected letters/);
   });
 
   it.each([['-1'], ['65536'], ['80.5']])('rejects the port %s', (PORT) => {

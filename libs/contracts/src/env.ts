@@ -17,6 +17,17 @@ const urlWithScheme = (schemes: readonly string[]) =>
     { error: `expected a ${schemes.map((s) => `${s}://`).join(' or ')} URL` },
   );
 
+function positiveInteger(defaultValue: number) {
+  return z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .regex(/^[1-9]\d*$/, { error: (issue) => `expected a positive integer, received ${JSON.stringify(issue.input)}` })
+      .transform(Number)
+      .default(defaultValue),
+  );
+}
+
 /** The process environment every Kiln process reads, once, at boot. */
 export const envSchema = z.object({
   DATABASE_URL: z.preprocess(unsetIfEmpty, urlWithScheme(['postgresql', 'postgres']).default(DEFAULT_DATABASE_URL)),
@@ -35,6 +46,27 @@ export const envSchema = z.object({
     unsetIfEmpty,
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ),
+  /** Interface the api listens on. */
+  HOST: z.preprocess(unsetIfEmpty, z.string().min(1).default('127.0.0.1')),
+  /** Prefix of every Redis key and channel of this deployment (BullMQ prefix); tests use their own. */
+  QUEUE_PREFIX: z.preprocess(unsetIfEmpty, z.string().regex(/^[A-Za-z0-9_.-]+$/, { error: 'expected letters, digits, _ . -' }).default('kiln')),
+  /** Largest dataset upload, in bytes (413 above it). */
+  MAX_UPLOAD_BYTES: positiveInteger(1024 ** 3),
+  /** Largest JSON body of any other route, in bytes. */
+  MAX_BODY_BYTES: positiveInteger(32 * 1024 ** 2),
+  /** Most rows (instances) in one prediction request. */
+  PREDICT_MAX_ROWS: positiveInteger(10_000),
+  /** Bytes of model weights the api keeps loaded for prediction (LRU). */
+  MODEL_CACHE_BYTES: positiveInteger(512 * 1024 ** 2),
+  /** Most parameters a model definition may have. */
+  MAX_MODEL_PARAMS: positiveInteger(50_000_000),
+  /** Jobs one worker process trains at once (training is CPU-bound: 1 per process, more processes to scale). */
+  WORKER_CONCURRENCY: positiveInteger(1),
+  /** BullMQ lock of a running job and how often stalled jobs are looked for (shortened in fault tests). */
+  WORKER_LOCK_DURATION_MS: positiveInteger(30_000),
+  WORKER_STALLED_INTERVAL_MS: positiveInteger(30_000),
+  /** How long a stopping worker waits for its job to checkpoint and hand back before exiting anyway. */
+  WORKER_SHUTDOWN_TIMEOUT_MS: positiveInteger(25_000),
 });
 
 export type Env = z.output<typeof envSchema>;

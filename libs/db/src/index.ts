@@ -1,6 +1,9 @@
 /**
  * Kiln's data layer. The only package that imports the generated Prisma client
- * (prisma/schema.prisma → src/generated, written by `prisma generate`).
+ * (prisma/schema.prisma → src/generated, written by `prisma generate`). Every query is scoped by tenant.
  */
 export { createPrismaClient, type CreatePrismaClientOptions } from './client.js';
 export { Prisma, type PrismaClient, type Tenant } from './generated/client.js';
+export { appendJobEvents, listJobEvents, type Db } from './job-events.js';
+export { FencedError, fenceAttempt } from './fence.js';
+export { DEFAULT_TENANT_NAME, ensureTenant } from './tenants.js';
