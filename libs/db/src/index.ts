@@ -7,3 +7,8 @@ export { Prisma, type PrismaClient, type Tenant } from './generated/client.js';
 export { appendJobEvents, listJobEvents, type Db } from './job-events.js';
 export { FencedError, fenceAttempt } from './fence.js';
 export { DEFAULT_TENANT_NAME, ensureTenant } from './tenants.js';
+export * from './pagination.js';
+export * from './datasets.js';
+export * from './models.js';
+export * from './jobs.js';
+export { toBytes } from './bytes.js';
