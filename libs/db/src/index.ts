@@ -12,3 +12,5 @@ export * from './datasets.js';
 export * from './models.js';
 export * from './jobs.js';
 export { toBytes } from './bytes.js';
+export * from './dataset-arrays.js';
+export * from './job-runs.js';
