@@ -72,6 +72,7 @@ export class DatasetWriter {
   private chunkIndex = 0;
   private rowsInChunk = 0;
   private shape: number[] | null = null;
+  private readonly queue: DatasetChunk[] = [];
   /** The chunk being filled: rowsPerChunk × width. */
   buffer = new Float32Array(0);
   /** Where the next sample goes in `buffer`. */
@@ -124,6 +125,15 @@ export class DatasetWriter {
 
   /** Emits the rows gathered so far as the next x chunk and starts a new one. */
   async flush(): Promise<void> {
+    this.rotate();
+    await this.drain();
+  }
+
+  /**
+   * Closes the current chunk without emitting it yet, for parsers that cannot await in the middle of a piece (the
+   * JSON tokenizer): they call drain() after each bounded step, so at most a step's worth of chunks wait.
+   */
+  rotate(): void {
     const rows = this.rowsInChunk;
     if (rows === 0) return;
     const data = rows === this.rowsPerChunk ? this.buffer : this.buffer.slice(0, rows * this.width);
@@ -131,7 +141,12 @@ export class DatasetWriter {
     this.buffer = new Float32Array(this.rowsPerChunk * this.width);
     this.offset = 0;
     this.rowsInChunk = 0;
-    await this.onChunk({ part: 'x', index: this.chunkIndex++, rows, data });
+    this.queue.push({ part: 'x', index: this.chunkIndex++, rows, data });
+  }
+
+  /** Emits the chunks closed by rotate(), in order, awaiting each. */
+  async drain(): Promise<void> {
+    while (this.queue.length > 0) await this.onChunk(this.queue.shift()!);
   }
 
   /**
