@@ -46,7 +46,7 @@ async function start(jobId: string): Promise<JobRun> {
 
 const epochRecord = (epoch: number, checkpoint: Uint8Array | null): EpochRecord => ({
   epoch,
-  logs: { loss: 1 / epoch, accuracy: Number.NaN },
+  logs: { loss: 1 / (epoch + 1), accuracy: Number.NaN },
   learningRate: 0.001,
   durationMs: 10,
   samplesPerSecond: 100,
@@ -98,20 +98,20 @@ describe('startAttempt', () => {
   it('after a crash, deletes the epochs and batch samples beyond the newest checkpoint and resumes from it', async () => {
     const jobId = await newJob(6);
     const first = await start(jobId);
-    for (let epoch = 1; epoch <= 4; epoch++) {
+    for (let epoch = 0; epoch <= 3; epoch++) {
       await recordBatch(db, first, batchRecord(epoch, 3));
-      // Checkpoints every 2 epochs: after epochs 2 and 4... but the crash comes before epoch 4's commit.
-      if (epoch < 4) await recordEpoch(db, first, epochRecord(epoch, epoch % 2 === 0 ? new Uint8Array([epoch]) : null));
+      // Checkpoints every 2 epochs: after 2 and 4 epochs... but the crash comes before the fourth epoch's commit.
+      if (epoch < 3) await recordEpoch(db, first, epochRecord(epoch, (epoch + 1) % 2 === 0 ? new Uint8Array([epoch + 1]) : null));
     }
-    // Attempt 1 died during epoch 4 (its batch sample is there), with epoch 3 recorded after checkpoint 2.
+    // Attempt 1 died during epoch index 3 (its batch sample is there), with index 2 recorded after checkpoint 2.
     const second = await startAttempt(db, jobId);
     if (second.kind !== 'run') throw new Error('expected a run');
     expect(second.run.attempt).toBe(2);
     expect(second.checkpoint).toEqual({ epoch: 2, state: new Uint8Array([2]) });
     expect(second.checkpointLogs).toEqual({ loss: 0.5 });
     expect(second.job.epoch).toBe(2);
-    expect((await db.jobEpoch.findMany({ where: { jobId }, orderBy: { epoch: 'asc' } })).map((e) => e.epoch)).toEqual([1, 2]);
-    expect((await db.jobBatchSample.findMany({ where: { jobId }, orderBy: { epoch: 'asc' } })).map((b) => b.epoch)).toEqual([1, 2]);
+    expect((await db.jobEpoch.findMany({ where: { jobId }, orderBy: { epoch: 'asc' } })).map((e) => e.epoch)).toEqual([0, 1]);
+    expect((await db.jobBatchSample.findMany({ where: { jobId }, orderBy: { epoch: 'asc' } })).map((b) => b.epoch)).toEqual([0, 1]);
     expect(second.events.at(-1)?.data).toEqual({ status: 'running', attempt: 2, epoch: 2 });
   });
 });
@@ -120,13 +120,13 @@ describe('fencing', () => {
   it('rejects every write of a superseded attempt and changes nothing', async () => {
     const jobId = await newJob();
     const stale = await start(jobId);
-    await recordEpoch(db, stale, epochRecord(1, new Uint8Array([1])));
+    await recordEpoch(db, stale, epochRecord(0, new Uint8Array([1])));
     const current = await start(jobId); // a stall: another worker took the job
     const before = await snapshot(jobId);
 
     const writes = [
-      () => recordBatch(db, stale, batchRecord(2, 1)),
-      () => recordEpoch(db, stale, epochRecord(2, new Uint8Array([2]))),
+      () => recordBatch(db, stale, batchRecord(1, 1)),
+      () => recordEpoch(db, stale, epochRecord(1, new Uint8Array([2]))),
       () => completeJob(db, stale, completion(2)),
       () => cancelJob(db, stale),
       () => failJob(db, stale, { code: 'X', message: 'x' }, { final: true }),
@@ -135,7 +135,7 @@ describe('fencing', () => {
     for (const write of writes) await expect(write()).rejects.toBeInstanceOf(FencedError);
     expect(await snapshot(jobId)).toEqual(before);
     // The current attempt still writes.
-    await expect(recordEpoch(db, current, epochRecord(2, null))).resolves.toMatchObject({ cancelRequested: false });
+    await expect(recordEpoch(db, current, epochRecord(1, null))).resolves.toMatchObject({ cancelRequested: false });
   });
 
   it('returns cancelRequested with every write, so a lost cancel message is noticed', async () => {
@@ -153,15 +153,15 @@ describe('recordEpoch', () => {
   it('writes metrics, checkpoint, job epoch and events in one transaction, keeping the newest two checkpoints', async () => {
     const jobId = await newJob(4);
     const run = await start(jobId);
-    for (let epoch = 1; epoch <= 3; epoch++) {
-      const write = await recordEpoch(db, run, epochRecord(epoch, new Uint8Array(epoch * 10)));
+    for (let epoch = 0; epoch <= 2; epoch++) {
+      const write = await recordEpoch(db, run, epochRecord(epoch, new Uint8Array((epoch + 1) * 10)));
       expect(write.events.map((e) => e.type)).toEqual(['epoch', 'diagnostics', 'checkpoint']);
     }
     expect((await db.checkpoint.findMany({ where: { jobId }, orderBy: { epoch: 'asc' } })).map((c) => [c.epoch, c.sizeBytes])).toEqual([[2, 20], [3, 30]]);
     const job = await db.job.findUniqueOrThrow({ where: { id: jobId } });
     expect([job.epoch, job.progress]).toEqual([3, 0.75]);
     // NaN is no metric: dropped from the row and the event.
-    const row = await db.jobEpoch.findUniqueOrThrow({ where: { jobId_epoch: { jobId, epoch: 3 } } });
+    const row = await db.jobEpoch.findUniqueOrThrow({ where: { jobId_epoch: { jobId, epoch: 2 } } });
     expect(row.logs).toEqual({ loss: 1 / 3 });
   });
 
@@ -172,7 +172,7 @@ describe('recordEpoch', () => {
     // would have happened, so instead break the event append by taking the seq it will need.
     const job = await db.job.findUniqueOrThrow({ where: { id: jobId } });
     await db.jobEvent.create({ data: { jobId, tenantId, seq: job.lastSeq + 2, type: 'status', data: {} } });
-    await expect(recordEpoch(db, run, epochRecord(1, new Uint8Array([1])))).rejects.toThrow();
+    await expect(recordEpoch(db, run, epochRecord(0, new Uint8Array([1])))).rejects.toThrow();
     expect(await db.jobEpoch.count({ where: { jobId } })).toBe(0);
     expect(await db.checkpoint.count({ where: { jobId } })).toBe(0);
     expect((await db.job.findUniqueOrThrow({ where: { id: jobId } })).epoch).toBe(0);
@@ -181,11 +181,11 @@ describe('recordEpoch', () => {
   it('keeps the batch samples of the attempt that completed the epoch', async () => {
     const jobId = await newJob(3);
     const first = await start(jobId);
-    await recordBatch(db, first, batchRecord(1, 2));
-    await recordBatch(db, first, batchRecord(1, 7));
+    await recordBatch(db, first, batchRecord(0, 2));
+    await recordBatch(db, first, batchRecord(0, 7));
     const second = await start(jobId);
-    await recordBatch(db, second, batchRecord(1, 2));
-    await recordEpoch(db, second, epochRecord(1, null));
+    await recordBatch(db, second, batchRecord(0, 2));
+    await recordEpoch(db, second, epochRecord(0, null));
     expect((await db.jobBatchSample.findMany({ where: { jobId } })).map((b) => [b.batch, b.attempt])).toEqual([[2, 2]]);
   });
 });
@@ -194,8 +194,8 @@ describe('completeJob', () => {
   it('creates exactly one version per job, even when completion runs twice or concurrently', async () => {
     const jobId = await newJob(2);
     const run = await start(jobId);
-    await recordEpoch(db, run, epochRecord(1, null));
-    await recordEpoch(db, run, epochRecord(2, new Uint8Array([9])));
+    await recordEpoch(db, run, epochRecord(0, null));
+    await recordEpoch(db, run, epochRecord(1, new Uint8Array([9])));
     const results = await Promise.all([completeJob(db, run, completion(2)), completeJob(db, run, completion(2))]);
     const again = await completeJob(db, run, completion(2));
     expect(results.map((r) => r.alreadyCompleted).sort()).toEqual([false, true]);

@@ -11,8 +11,9 @@ import { toBytes } from './bytes.js';
  * keep going after another took its job. Each returns the events it appended, to publish after commit, and the job's
  * cancelRequested flag, so a worker learns of a cancel even when the pub/sub message was lost.
  *
- * Epoch numbers are 1-based (epoch k is the k-th epoch; Job.epoch and Checkpoint.epoch count completed epochs), and
- * so are batch numbers within an epoch.
+ * Numbering follows Keras and the engine: JobEpoch.epoch and the epoch of `epoch`, `batch` and `diagnostics` events are
+ * 0-based epoch indexes (batches too), while Job.epoch, Checkpoint.epoch and the epoch of `status`, `checkpoint` and
+ * `done` events count completed epochs. The checkpoint written after epoch index k has epoch k + 1.
  */
 
 /** The attempt a worker runs; every write below is fenced by it. */
@@ -52,7 +53,7 @@ export type StartedAttempt =
       /** The job row after the attempt started (config and plan unparsed: the caller validates them). */
       job: Job;
       events: JobEvent[];
-      /** The newest checkpoint: training resumes after its epoch. */
+      /** The newest checkpoint: training resumes at epoch index `epoch` (the number of epochs it holds). */
       checkpoint: { epoch: number; state: Uint8Array } | null;
       /** Logs of the checkpoint's epoch (the final metrics if every epoch was already done). */
       checkpointLogs: Logs | null;
@@ -98,9 +99,10 @@ export async function startAttempt(db: PrismaClient, jobId: string): Promise<Sta
     }
 
     const latest = await tx.checkpoint.findFirst({ where: { jobId }, orderBy: { epoch: 'desc' }, select: { epoch: true, state: true } });
+    // Epoch indexes from resumeEpoch on are redone (index resumeEpoch - 1 is the last one the checkpoint holds).
     const resumeEpoch = latest?.epoch ?? 0;
-    await tx.jobEpoch.deleteMany({ where: { jobId, epoch: { gt: resumeEpoch } } });
-    await tx.jobBatchSample.deleteMany({ where: { jobId, epoch: { gt: resumeEpoch } } });
+    await tx.jobEpoch.deleteMany({ where: { jobId, epoch: { gte: resumeEpoch } } });
+    await tx.jobBatchSample.deleteMany({ where: { jobId, epoch: { gte: resumeEpoch } } });
     const attempt = current.attempt + 1;
     const job = await tx.job.update({
       where: { id: jobId },
@@ -117,7 +119,7 @@ export async function startAttempt(db: PrismaClient, jobId: string): Promise<Sta
       },
     });
     const events = await appendJobEvents(tx, job, [{ type: 'status', data: { status: 'running', attempt, epoch: resumeEpoch } }]);
-    const checkpointLogs = latest ? await tx.jobEpoch.findUnique({ where: { jobId_epoch: { jobId, epoch: latest.epoch } }, select: { logs: true } }) : null;
+    const checkpointLogs = latest ? await tx.jobEpoch.findUnique({ where: { jobId_epoch: { jobId, epoch: latest.epoch - 1 } }, select: { logs: true } }) : null;
 
     const model = await tx.model.findFirst({ where: { id: job.modelId, tenantId: job.tenantId }, select: { id: true, definition: true } });
     const wanted = initialWeightsVersion(job.config);
@@ -148,7 +150,7 @@ function initialWeightsVersion(config: unknown): number | null {
   return typeof initial?.modelVersion === 'number' ? initial.modelVersion : null;
 }
 
-/** A sampled batch as the worker records it. */
+/** A sampled batch as the worker records it (0-based epoch and batch indexes). */
 export interface BatchRecord {
   epoch: number;
   batch: number;
@@ -194,13 +196,14 @@ export async function recordBatch(db: PrismaClient, run: JobRun, record: BatchRe
 
 /** A completed epoch as the worker records it, with the training state when a checkpoint is due. */
 export interface EpochRecord {
+  /** 0-based index; the job then has epoch + 1 epochs done. */
   epoch: number;
   logs: Logs;
   learningRate: number | null;
   durationMs: number;
   samplesPerSecond: number;
   diagnostics: LayerDiagnostics[];
-  /** Training state after this epoch (weights, optimizer, RNG), or null when no checkpoint is due. */
+  /** Training state after this epoch (weights, optimizer, RNG), stored as checkpoint epoch + 1; null when none is due. */
   checkpoint: Uint8Array | null;
 }
 
@@ -238,9 +241,10 @@ export async function recordEpoch(db: PrismaClient, run: JobRun, record: EpochRe
       },
       { type: 'diagnostics', data: { epoch: record.epoch, batch: null, layers: record.diagnostics } },
     ];
+    const completed = record.epoch + 1;
     if (record.checkpoint) {
       const state = toBytes(record.checkpoint);
-      const key = { jobId: run.id, epoch: record.epoch };
+      const key = { jobId: run.id, epoch: completed };
       await tx.checkpoint.upsert({
         where: { jobId_epoch: key },
         create: { ...key, tenantId: run.tenantId, attempt: run.attempt, state, sizeBytes: state.byteLength },
@@ -249,11 +253,11 @@ export async function recordEpoch(db: PrismaClient, run: JobRun, record: EpochRe
       const kept = await tx.checkpoint.findMany({ where: { jobId: run.id }, orderBy: { epoch: 'desc' }, take: CHECKPOINTS_KEPT, select: { epoch: true } });
       const oldestKept = kept[kept.length - 1]!.epoch;
       await tx.checkpoint.deleteMany({ where: { jobId: run.id, epoch: { lt: oldestKept } } });
-      events.push({ type: 'checkpoint', data: { epoch: record.epoch, sizeBytes: state.byteLength } });
+      events.push({ type: 'checkpoint', data: { epoch: completed, sizeBytes: state.byteLength } });
     }
     const job = await tx.job.update({
       where: { id: run.id },
-      data: { epoch: record.epoch, progress: run.epochs > 0 ? Math.min(1, record.epoch / run.epochs) : 1 },
+      data: { epoch: completed, progress: run.epochs > 0 ? Math.min(1, completed / run.epochs) : 1 },
       select: { cancelRequested: true },
     });
     return { events: await appendJobEvents(tx, run, events), cancelRequested: job.cancelRequested };
