@@ -74,9 +74,9 @@ export function parseDecimal(s: string, start: number, end: number): number {
   }
   if (i !== end) return NaN;
   const e = exponent - scale;
-  let value: number;
-  if (significant <= 15 && e >= -22 && e <= 22) value = e < 0 ? mantissa / POW10[-e]! : mantissa * POW10[e]!;
-  else value = Number(s.slice(start, end));
+  // Number() reads the sign itself.
+  if (significant > 15 || e < -22 || e > 22) return Number(s.slice(start, end));
+  const value = e < 0 ? mantissa / POW10[-e]! : mantissa * POW10[e]!;
   return negative ? -value : value;
 }
 
