@@ -99,15 +99,18 @@ export async function storeDigits(db: PrismaClient, tenantId: string, chunkRows 
   return dataset.id;
 }
 
-/** The digits MLP: Normalization (adapted by the worker, one mean and variance overall) → Dense → softmax. */
-export function digitsModel(hidden = 64): ModelDefinition {
+/**
+ * The digits MLP: Normalization (adapted by the worker, one mean and variance overall) → Dense → softmax (or logits,
+ * for a loss with fromLogits).
+ */
+export function digitsModel(hidden = 64, output: 'softmax' | 'logits' = 'softmax'): ModelDefinition {
   return {
     type: 'Sequential',
     seed: 3,
     layers: [
       { type: 'Normalization', axis: null, inputShape: [64] },
       { type: 'Dense', units: hidden, activation: 'relu' },
-      { type: 'Dense', units: 10, activation: 'softmax' },
+      { type: 'Dense', units: 10, ...(output === 'softmax' ? { activation: 'softmax' } : {}) },
     ],
   } as ModelDefinition;
 }
@@ -119,6 +122,10 @@ export interface JobOptions {
   epochs?: number;
   batchSize?: number;
   learningRate?: number;
+  /** Replaces Adam(learningRate). */
+  optimizer?: StoredJobConfig['compile']['optimizer'];
+  /** Replaces sparse_categorical_crossentropy. */
+  loss?: StoredJobConfig['compile']['loss'];
   checkpointEvery?: number;
   validationSplit?: number;
 }
@@ -129,7 +136,7 @@ export async function createDigitsJob(fx: WorkerFixture, datasetId: string, opti
   const model = await fx.db.model.create({ data: { tenantId: fx.tenantId, name: 'digits', source: 'definition', definition: definition as object, summary: {} } });
   const epochs = options.epochs ?? 5;
   const config: StoredJobConfig = {
-    compile: { optimizer: { type: 'Adam', learningRate: options.learningRate ?? 0.003 }, loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] },
+    compile: { optimizer: options.optimizer ?? { type: 'Adam', learningRate: options.learningRate ?? 0.003 }, loss: options.loss ?? 'sparse_categorical_crossentropy', metrics: ['accuracy'] },
     fit: {
       epochs,
       batchSize: options.batchSize ?? 32,
