@@ -84,7 +84,7 @@ function parseDtype(descr: unknown, part: string): NpyDtype {
     throw new DatasetError('UNSUPPORTED', `${part}: structured arrays (dtype ${JSON.stringify(descr)}) are not supported; only numeric arrays are accepted`, { column: part });
   }
   const match = /^([<>|=])([a-zA-Z])(\d+)$/.exec(descr);
-  const kind = match?.[2];
+  const kind = match?.[2] ?? /^[<>|=]?([a-zA-Z])/.exec(descr)?.[1];
   const itemSize = Number(match?.[3]);
   if (!match || !kind || !SIZES[kind]?.includes(itemSize)) {
     const what = kind === 'U' || kind === 'S' ? 'strings' : kind === 'O' ? 'Python objects' : kind === 'c' ? 'complex numbers' : kind === 'M' || kind === 'm' ? 'dates' : 'this type';
