@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { AppError } from '../errors.js';
 
 /** A model's inputs as the predictor needs them: one flat Float32Array per input, `rows` samples each. */
@@ -8,54 +9,95 @@ export interface PredictionInputs {
   form: 'row' | 'column';
 }
 
+/**
+ * Numbers converted between two turns handed back to the event loop. A maximum batch holds millions of numbers
+ * (10,000 × 784 took 360 ms in one go); 65,536 of them take about a millisecond here.
+ */
+export const VALUES_PER_TURN = 65_536;
+
 const describe = (shape: readonly number[]) => `[${shape.join(',')}]`;
 
-/** Writes a sample (nested exactly to `shape`, or flat with prod(shape) values) into `out` at `offset`; errors name the path. */
-function writeSample(value: unknown, shape: readonly number[], out: Float32Array, offset: number, path: string): void {
-  const size = shape.reduce((a, b) => a * b, 1);
-  if (Array.isArray(value) && value.length === size && value.every((v) => typeof v === 'number')) {
-    for (let i = 0; i < size; i++) out[offset + i] = checkNumber(value[i], `${path}[${i}]`);
-    return;
+/** Counts converted values and says when the converter should let the event loop run. */
+class TurnBudget {
+  private spent = 0;
+
+  constructor(private readonly valuesPerTurn: number) {}
+
+  /** True when `values` more use up the turn (the caller then awaits `nextTurn()`). */
+  spend(values: number): boolean {
+    this.spent += values;
+    if (this.spent < this.valuesPerTurn) return false;
+    this.spent = 0;
+    return true;
   }
+}
+
+function numberError(value: unknown, path: string): AppError {
+  const received = typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? String(value));
+  return new AppError(422, 'INVALID_INSTANCES', `${path}: expected a finite number, received ${received}`);
+}
+
+/**
+ * Writes a sample (nested exactly to `shape`, or flat with prod(shape) values) into `out` at `offset`; errors name the
+ * path. Paths are built only on error: building one per number made a maximum batch cost 360 ms instead of 20.
+ */
+function writeSample(value: unknown, shape: readonly number[], size: number, out: Float32Array, offset: number, path: () => string): void {
+  if (Array.isArray(value) && value.length === size) {
+    let i = 0;
+    for (; i < size; i++) {
+      const v: unknown = value[i];
+      if (typeof v !== 'number' || !Number.isFinite(v)) break;
+      out[offset + i] = v;
+    }
+    if (i === size) return;
+    // A flat sample with a bad value: name that value (a nested sample falls through to the walk below).
+    if (!Array.isArray(value[i])) throw numberError(value[i], `${path()}[${i}]`);
+  }
+  const index: number[] = [];
+  const at = () => path() + index.map((i) => `[${i}]`).join('');
   let written = 0;
-  const walk = (v: unknown, depth: number, at: string): void => {
+  const walk = (v: unknown, depth: number): void => {
     if (depth === shape.length) {
-      out[offset + written++] = checkNumber(v, at);
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw numberError(v, at());
+      out[offset + written++] = v;
       return;
     }
     if (!Array.isArray(v) || v.length !== shape[depth]) {
-      throw new AppError(422, 'INVALID_INSTANCES', `${at} should be an array of ${shape[depth]} (the model's input shape is ${describe(shape)}, or give ${size} values flat); received ${Array.isArray(v) ? `${v.length} values` : JSON.stringify(v)?.slice(0, 40)}`);
+      throw new AppError(422, 'INVALID_INSTANCES', `${at()} should be an array of ${shape[depth]} (the model's input shape is ${describe(shape)}, or give ${size} values flat); received ${Array.isArray(v) ? `${v.length} values` : JSON.stringify(v)?.slice(0, 40)}`);
     }
-    v.forEach((item, i) => walk(item, depth + 1, `${at}[${i}]`));
+    for (let i = 0; i < v.length; i++) {
+      index.push(i);
+      walk(v[i], depth + 1);
+      index.pop();
+    }
   };
-  walk(value, 0, path);
-}
-
-function checkNumber(value: unknown, path: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new AppError(422, 'INVALID_INSTANCES', `${path}: expected a finite number, received ${JSON.stringify(value) ?? String(value)}`);
-  }
-  return value;
+  walk(value, 0);
 }
 
 /**
  * Reads a TensorFlow Serving predict body: `{"instances": [...]}` (one entry per sample; an object of named inputs for
- * multi-input models) or `{"inputs": ...}` (columnar: the batch, or an object of batches by input name).
+ * multi-input models) or `{"inputs": ...}` (columnar: the batch, or an object of batches by input name). Large bodies
+ * are converted a slice at a time, giving the event loop a turn between slices.
  */
-export function readPredictionInputs(
+export async function readPredictionInputs(
   body: { instances?: unknown[] | undefined; inputs?: unknown },
   model: { inputNames: readonly string[]; inputShapes: readonly (readonly number[])[] },
   maxRows: number,
-): PredictionInputs {
+  valuesPerTurn = VALUES_PER_TURN,
+): Promise<PredictionInputs> {
   const { inputNames, inputShapes } = model;
   const sizes = inputShapes.map((s) => s.reduce((a, b) => a * b, 1));
   const named = inputNames.length > 1;
+  const turns = new TurnBudget(valuesPerTurn);
   if (body.instances !== undefined) {
-    const rows = body.instances.length;
+    const instances = body.instances;
+    const rows = instances.length;
     checkRows(rows, maxRows, 'instances');
     const inputs = sizes.map((size) => new Float32Array(rows * size));
-    body.instances.forEach((instance, r) => {
-      inputNames.forEach((name, k) => {
+    for (let r = 0; r < rows; r++) {
+      const instance: unknown = instances[r];
+      for (let k = 0; k < inputNames.length; k++) {
+        const name = inputNames[k]!;
         let value: unknown = instance;
         if (named) {
           if (typeof instance !== 'object' || instance === null || Array.isArray(instance) || !(name in instance)) {
@@ -63,9 +105,10 @@ export function readPredictionInputs(
           }
           value = (instance as Record<string, unknown>)[name];
         }
-        writeSample(value, inputShapes[k]!, inputs[k]!, r * sizes[k]!, named ? `instances[${r}].${name}` : `instances[${r}]`);
-      });
-    });
+        writeSample(value, inputShapes[k]!, sizes[k]!, inputs[k]!, r * sizes[k]!, () => (named ? `instances[${r}].${name}` : `instances[${r}]`));
+        if (turns.spend(sizes[k]!)) await nextTurn();
+      }
+    }
     return { rows, inputs, form: 'row' };
   }
   const columns = named ? body.inputs : { [inputNames[0]!]: body.inputs };
@@ -73,17 +116,21 @@ export function readPredictionInputs(
     throw new AppError(422, 'INVALID_INSTANCES', `inputs should be an object with the model's inputs ${inputNames.map((n) => JSON.stringify(n)).join(', ')}`);
   }
   let rows = -1;
-  const inputs = inputNames.map((name, k) => {
-    const batch = (columns as Record<string, unknown>)[name];
-    const path = named ? `inputs.${name}` : 'inputs';
+  const inputs: Float32Array[] = [];
+  for (let k = 0; k < inputNames.length; k++) {
+    const batch = (columns as Record<string, unknown>)[inputNames[k]!];
+    const path = named ? `inputs.${inputNames[k]}` : 'inputs';
     if (!Array.isArray(batch)) throw new AppError(422, 'INVALID_INSTANCES', `${path} should be an array with one entry per sample`);
     if (rows >= 0 && batch.length !== rows) throw new AppError(422, 'INVALID_INSTANCES', `${path} has ${batch.length} samples; the other inputs have ${rows}`);
     rows = batch.length;
     checkRows(rows, maxRows, path);
     const out = new Float32Array(rows * sizes[k]!);
-    batch.forEach((sample, r) => writeSample(sample, inputShapes[k]!, out, r * sizes[k]!, `${path}[${r}]`));
-    return out;
-  });
+    for (let r = 0; r < rows; r++) {
+      writeSample(batch[r], inputShapes[k]!, sizes[k]!, out, r * sizes[k]!, () => `${path}[${r}]`);
+      if (turns.spend(sizes[k]!)) await nextTurn();
+    }
+    inputs.push(out);
+  }
   return { rows, inputs, form: 'column' };
 }
 

@@ -3,10 +3,25 @@ export class LruCache<V> {
   private readonly entries = new Map<string, { value: V; size: number }>();
   private total = 0;
 
-  constructor(private readonly maxSize: number) {}
+  /** `onEvict` hears of every entry pushed out to make room (not of explicit deletes or replacements). */
+  constructor(
+    private readonly maxSize: number,
+    private readonly onEvict?: (key: string, value: V) => void,
+  ) {}
 
+  /** Total size of the entries held. */
   get size(): number {
     return this.total;
+  }
+
+  /** Keys from least to most recently used. */
+  keys(): string[] {
+    return [...this.entries.keys()];
+  }
+
+  /** Whether the key is held, without counting as a use. */
+  has(key: string): boolean {
+    return this.entries.has(key);
   }
 
   get(key: string): V | undefined {
@@ -28,6 +43,7 @@ export class LruCache<V> {
       if (this.total <= this.maxSize) break;
       this.entries.delete(oldest);
       this.total -= entry.size;
+      this.onEvict?.(oldest, entry.value);
     }
   }
 
