@@ -21,11 +21,12 @@ const FASTIFY_CODES: Record<string, string> = {
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   if (error instanceof DatasetError) {
-    const status = error.code === 'PAYLOAD_TOO_LARGE' ? 413 : 422;
-    return new AppError(status, error.code, error.message, {
+    const details = {
+      ...error.details,
       ...(error.row !== undefined ? { row: error.row } : {}),
       ...(error.column !== undefined ? { column: error.column } : {}),
-    });
+    };
+    return new AppError(error.statusCode, error.code, error.message, Object.keys(details).length > 0 ? details : undefined);
   }
   if (error instanceof ConfigError) {
     return new AppError(400, 'INVALID_MODEL', error.message, error.issues ? { issues: error.issues } : undefined);

@@ -60,7 +60,8 @@ async function chooseParser(request: FastifyRequest, query: UploadQuery, maxByte
   const csvOptions = { ...(query.labelColumns ? { labelColumns: query.labelColumns } : {}), ...(query.featureColumns ? { featureColumns: query.featureColumns } : {}) };
   const type = contentType(request);
   if (request.isMultipart()) return multipartParser(request, query, maxBytes);
-  const body = limitBytes(request.body as Readable, maxBytes);
+  // Not destroyed when parsing stops early: the connection must live to carry the 413 or 422 back.
+  const body = limitBytes((request.body as Readable).iterator({ destroyOnReturn: false }), maxBytes);
   const format = query.format ?? (type === 'text/csv' ? 'csv' : type === 'application/json' ? 'json' : undefined);
   if (format === 'csv') return { format, parse: (onChunk) => parseCsvDataset(body, csvOptions, onChunk) };
   if (format === 'json') return { format, parse: (onChunk) => parseJsonDataset(body, {}, onChunk) };
