@@ -60,10 +60,10 @@ describe('digits end to end over HTTP', () => {
     const job = await http('POST', '/v1/jobs', {
       modelId,
       datasetId: upload.body.id,
-      compile: { optimizer: { type: 'adam', learningRate: 0.003 }, loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] },
+      compile: { optimizer: { type: 'Adam', learningRate: 0.003 }, loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] },
       fit: { epochs, batchSize: 32, seed: 7, validationSplit: 0.1 },
     });
-    expect(job.status).toBe(202);
+    expect(job.status, JSON.stringify(job.body)).toBe(202);
     expect(job.body).toMatchObject({ status: 'queued', epochs, attempt: 0 });
     const jobId = String(job.body.id);
 

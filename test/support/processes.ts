@@ -22,7 +22,8 @@ const entries = {
 export function startKilnProcess(kind: keyof typeof entries, env: Record<string, string>): KilnProcess {
   const child = spawn(process.execPath, [entries[kind]], {
     cwd: repositoryRoot,
-    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    // Processes must log: tests wait for their ready lines.
+    env: { ...process.env, ...env, LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: Record<string, unknown>[] = [];
