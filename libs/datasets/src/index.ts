@@ -10,7 +10,7 @@ export {
 } from './core/dataset-writer.js';
 export { FLOAT32_MAX, isStorableFloat32 } from './core/float32.js';
 export { MAX_COUNTED_CLASSES, MAX_STRING_CLASSES } from './core/label-collector.js';
-export { type CsvDatasetOptions, MAX_ROW_CHARS, parseCsvDataset } from './csv/parse-csv.js';
+export { type CsvDatasetOptions, MAX_ROW_BYTES, parseCsvDataset } from './csv/parse-csv.js';
 export { type JsonDatasetOptions, parseJsonDataset } from './json/parse-json.js';
 export { type NpyDatasetOptions, NpyDatasetBuilder, parseNpyDataset } from './npy/parse-npy.js';
 export type { NpyDtype, NpyHeader } from './npy/npy-header.js';

@@ -22,9 +22,8 @@ export interface CollectedLabels {
  * to x, and holding them lets string classes get their final indices (names sorted) before any y chunk is emitted, so
  * a class index never changes after it is stored.
  *
- * Two modes, fixed by the first label: numbers (any width), or strings (one per sample, classes). A CSV label cell is
- * text that may be either: `addCsvLabel` keeps the raw text of numeric labels interned while there are few distinct
- * ones, so that a later non-numeric cell (`1`, `2`, `cat`) turns the whole column into string classes named as written.
+ * Two modes: numbers (any width), or strings (one per sample, classes). A CSV label cell is text that may be either;
+ * see addCsvNumber and addCsvText.
  */
 export class LabelCollector {
   private mode: 'numbers' | 'strings' | null = null;
@@ -34,8 +33,12 @@ export class LabelCollector {
   // String classes: one code per row into `names`, in order of first appearance.
   private codes = new GrowableInt32();
   private names = new Map<string, number>();
-  // CSV: while labels are numeric, the same interning of their text, dropped past MAX_STRING_CLASSES distinct texts.
+  // CSV: while labels are numeric, the code of each distinct number (its first text is in `names`), dropped past
+  // MAX_STRING_CLASSES distinct numbers: that column is a regression target, not classes.
   private textAlive = true;
+  private numberCodes = new Map<number, number>();
+  private pendingNumber = 0;
+  private pendingRowName = false;
 
   get count(): number {
     return this.rows;
@@ -72,34 +75,59 @@ export class LabelCollector {
   }
 
   /**
-   * Adds a CSV label cell of a single label column: `value` is its parsed number (a storable float32) or NaN when the
-   * text is not a number. The first non-numeric cell switches the column to string classes.
+   * Adds a numeric CSV label of a single label column. Returns true when this number was not seen before and its
+   * text must be given with nameNumber(): while labels are numbers, each distinct number keeps the text it was first
+   * written as, so that a later non-numeric cell (`1`, `2`, `cat`) turns the column into classes named as written.
+   * (`1` and `1.0` are then one class, named by whichever came first.)
    */
-  addCsvLabel(text: string, value: number, row: number, column: string): void {
+  addCsvNumber(value: number): boolean {
     if (this.mode === null) {
       this.mode = 'numbers';
       this.width = 1;
     }
+    this.rows++;
     if (this.mode === 'strings') {
-      this.codes.push(this.intern(text));
-    } else if (!Number.isNaN(value)) {
-      this.values.push(value);
-      if (this.textAlive) {
-        this.codes.push(this.intern(text));
-        if (this.names.size > MAX_STRING_CLASSES) this.dropText();
-      }
-    } else {
-      if (!this.textAlive) {
-        throw new DatasetError(
-          'INVALID_LABEL',
-          `row ${row}, column "${column}": label "${text}" is text, but the rows before it hold more than ${MAX_STRING_CLASSES} distinct numbers; `
-          + 'a label column is either numbers or at most that many string classes',
-          { row, column, details: { received: text } },
-        );
-      }
-      this.mode = 'strings';
-      this.codes.push(this.intern(text));
+      this.pendingRowName = true;
+      return true;
     }
+    this.values.push(value);
+    if (!this.textAlive) return false;
+    const code = this.numberCodes.get(value);
+    if (code !== undefined) {
+      this.codes.push(code);
+      return false;
+    }
+    this.pendingNumber = value;
+    return true;
+  }
+
+  /** The text of the number just added, when addCsvNumber() asked for it. */
+  nameNumber(text: string): void {
+    if (this.pendingRowName) {
+      // The column already holds classes: this number is one more class name.
+      this.pendingRowName = false;
+      this.codes.push(this.intern(text));
+      return;
+    }
+    const code = this.intern(text);
+    this.numberCodes.set(this.pendingNumber, code);
+    this.codes.push(code);
+    if (this.names.size > MAX_STRING_CLASSES) this.dropText();
+  }
+
+  /** Adds a non-numeric CSV label of a single label column: from here on the column holds string classes. */
+  addCsvText(text: string, row: number, column: string): void {
+    if (this.mode === 'numbers' && !this.textAlive) {
+      throw new DatasetError(
+        'INVALID_LABEL',
+        `row ${row}, column "${column}": label "${text}" is text, but the rows before it hold more than ${MAX_STRING_CLASSES} distinct numbers; `
+        + 'a label column is either numbers or at most that many string classes',
+        { row, column, details: { received: text } },
+      );
+    }
+    this.mode = 'strings';
+    this.width = 1;
+    this.codes.push(this.intern(text));
     this.rows++;
   }
 
@@ -144,6 +172,7 @@ export class LabelCollector {
   private dropText(): void {
     this.textAlive = false;
     this.names = new Map();
+    this.numberCodes = new Map();
     this.codes = new GrowableInt32();
   }
 }

@@ -12,14 +12,14 @@ function isBlank(c: number): boolean {
 }
 
 /**
- * Parses `s[start, end)` as a decimal number (`-1.5`, `+2`, `.5`, `1.`, `3e-4`), ignoring spaces and tabs around it.
- * Returns NaN for anything else: empty text, `NaN`, `inf`, hex, thousands separators.
+ * Parses `bytes[start, end)` (ASCII) as a decimal number (`-1.5`, `+2`, `.5`, `1.`, `3e-4`), ignoring spaces and tabs
+ * around it. Returns NaN for anything else: empty text, `NaN`, `inf`, hex, thousands separators.
  */
-export function parseDecimal(s: string, start: number, end: number): number {
-  while (start < end && isBlank(s.charCodeAt(start))) start++;
-  while (end > start && isBlank(s.charCodeAt(end - 1))) end--;
+export function parseDecimalBytes(bytes: Uint8Array, start: number, end: number): number {
+  while (start < end && isBlank(bytes[start]!)) start++;
+  while (end > start && isBlank(bytes[end - 1]!)) end--;
   let i = start;
-  let c = s.charCodeAt(i);
+  let c = bytes[i]!;
   let negative = false;
   if (c === 45) {
     negative = true;
@@ -32,17 +32,17 @@ export function parseDecimal(s: string, start: number, end: number): number {
   let digits = 0;
   let scale = 0;
   while (i < end) {
-    c = s.charCodeAt(i) - 48;
+    c = bytes[i]! - 48;
     if (c < 0 || c > 9) break;
     mantissa = mantissa * 10 + c;
     if (mantissa !== 0) significant++;
     digits++;
     i++;
   }
-  if (i < end && s.charCodeAt(i) === 46) {
+  if (i < end && bytes[i] === 46) {
     i++;
     while (i < end) {
-      c = s.charCodeAt(i) - 48;
+      c = bytes[i]! - 48;
       if (c < 0 || c > 9) break;
       mantissa = mantissa * 10 + c;
       if (mantissa !== 0) significant++;
@@ -53,17 +53,17 @@ export function parseDecimal(s: string, start: number, end: number): number {
   }
   if (digits === 0) return NaN;
   let exponent = 0;
-  if (i < end && (s.charCodeAt(i) | 32) === 101) {
+  if (i < end && (bytes[i]! | 32) === 101) {
     i++;
     let expNegative = false;
-    c = s.charCodeAt(i);
+    c = bytes[i]!;
     if (c === 45 || c === 43) {
       expNegative = c === 45;
       i++;
     }
     let expDigits = 0;
     while (i < end) {
-      c = s.charCodeAt(i) - 48;
+      c = bytes[i]! - 48;
       if (c < 0 || c > 9) break;
       if (exponent < 100000) exponent = exponent * 10 + c;
       expDigits++;
@@ -75,9 +75,19 @@ export function parseDecimal(s: string, start: number, end: number): number {
   if (i !== end) return NaN;
   const e = exponent - scale;
   // Number() reads the sign itself.
-  if (significant > 15 || e < -22 || e > 22) return Number(s.slice(start, end));
+  if (significant > 15 || e < -22 || e > 22) return Number(latin1(bytes, start, end));
   const value = e < 0 ? mantissa / POW10[-e]! : mantissa * POW10[e]!;
   return negative ? -value : value;
+}
+
+/** parseDecimalBytes on a string (quoted CSV cells): non-ASCII text is never a number. */
+export function parseDecimal(s: string, start = 0, end = s.length): number {
+  const bytes = Buffer.from(s.slice(start, end), 'utf8');
+  return parseDecimalBytes(bytes, 0, bytes.length);
+}
+
+function latin1(bytes: Uint8Array, start: number, end: number): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1');
 }
 
 /**
@@ -139,6 +149,6 @@ export function parseJsonNumber(bytes: Uint8Array, start: number, end: number): 
   const e = exponent - scale;
   let value: number;
   if (significant <= 15 && e >= -22 && e <= 22) value = e < 0 ? mantissa / POW10[-e]! : mantissa * POW10[e]!;
-  else value = Number(Buffer.from(bytes.buffer, bytes.byteOffset + (negative ? start + 1 : start), end - (negative ? start + 1 : start)).toString('latin1'));
+  else value = Number(latin1(bytes, negative ? start + 1 : start, end));
   return negative ? -value : value;
 }

@@ -1,26 +1,26 @@
 import { DatasetError } from '../core/dataset-error.js';
 
 /*
- * RFC 4180 row mechanics on a text buffer: where a row ends when quotes may hide newlines, and how a quoted row splits
- * into fields. Rows without any quote never come here: the parser splits them with indexOf, which is much faster.
+ * RFC 4180 row mechanics: where a row ends when quotes may hide newlines, and how a quoted row (decoded to text)
+ * splits into fields. Rows without any quote never come here: the parser reads them straight from the bytes.
  */
 
 const QUOTE = 34;
 const COMMA = 44;
 
 /**
- * Index of the newline ending the row that starts at `pos`, skipping newlines inside quoted fields; -1 when the buffer
- * ends first (the row continues in the next piece, or a quote is left open).
+ * Index of the newline (byte 10) ending the row that starts at `pos`, skipping newlines inside quoted fields; -1 when
+ * the buffer ends first (the row continues in the next piece, or a quote is left open).
  */
-export function findQuotedRowEnd(buf: string, pos: number): number {
+export function findQuotedRowEnd(buf: Uint8Array, pos: number): number {
   let i = pos;
   for (;;) {
-    const quote = buf.indexOf('"', i);
-    const newline = buf.indexOf('\n', i);
+    const quote = buf.indexOf(QUOTE, i);
+    const newline = buf.indexOf(10, i);
     if (newline !== -1 && (quote === -1 || newline < quote)) return newline;
     if (quote === -1) return -1;
     // Inside quotes up to the closing quote; a doubled quote closes and reopens, which the loop handles as two.
-    const close = buf.indexOf('"', quote + 1);
+    const close = buf.indexOf(QUOTE, quote + 1);
     if (close === -1) return -1;
     i = close + 1;
   }

@@ -1,9 +1,9 @@
-import { type ByteSource, asText } from '../core/byte-source.js';
+import { type ByteSource, asBytes } from '../core/byte-source.js';
 import { DatasetError, quoteReceived } from '../core/dataset-error.js';
 import { type ChunkHandler, type ChunkOptions, DatasetWriter, type DatasetSummary } from '../core/dataset-writer.js';
 import { float32Problem, isStorableFloat32 } from '../core/float32.js';
 import { LabelCollector } from '../core/label-collector.js';
-import { parseDecimal } from '../core/parse-number.js';
+import { parseDecimal, parseDecimalBytes } from '../core/parse-number.js';
 import { checkHeader, selectColumns } from './csv-columns.js';
 import { type RowPlace, countNewlines, findQuotedRowEnd, splitRow } from './csv-rows.js';
 
@@ -16,7 +16,7 @@ export interface CsvDatasetOptions extends ChunkOptions {
 }
 
 /** A row (quoted fields included) longer than this is refused: most likely a quote left open swallowing the file. */
-export const MAX_ROW_CHARS = 64 * 1024 * 1024;
+export const MAX_ROW_BYTES = 64 * 1024 * 1024;
 
 /** Cells that parse as non-finite numbers: refused rather than taken as class names. */
 const NON_FINITE = /^[+-]?(nan|inf|infinity)$/i;
@@ -25,11 +25,24 @@ const NON_FINITE = /^[+-]?(nan|inf|infinity)$/i;
  * Parses a CSV upload (header row, RFC 4180 quoting, LF or CRLF, UTF-8 with or without BOM) as it streams in: x is
  * emitted in chunks while parsing, y at the end (see LabelCollector), then the summary is returned. Any invalid cell
  * throws a DatasetError naming the row, line and column; chunks emitted before it must then be discarded.
+ *
+ * Rows are parsed from the bytes: numbers are ASCII, and skipping UTF-8 decoding of the whole body roughly doubles
+ * throughput. Only the header, label cells and quoted rows are decoded, each whole, so a multi-byte character split
+ * between two pieces is never cut.
  */
 export async function parseCsvDataset(source: ByteSource, options: CsvDatasetOptions, onChunk: ChunkHandler): Promise<DatasetSummary> {
   const parser = new CsvDatasetParser(options, onChunk);
-  for await (const text of asText(source)) await parser.push(text);
+  for await (const piece of asBytes(source)) await parser.push(piece);
   return parser.end();
+}
+
+const COMMA = 44;
+const NEWLINE = 10;
+const QUOTE = 34;
+const CR = 13;
+
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 class CsvDatasetParser {
@@ -43,10 +56,10 @@ class CsvDatasetParser {
   private labelNames: string[] = [];
   private featureNames: string[] = [];
   private labelRow = new Float32Array(0);
-  // Text not yet consumed: the start of an incomplete row, plus pieces that brought no newline.
-  private carry = '';
-  private pending: string[] = [];
-  private pendingChars = 0;
+  // Bytes not yet consumed: the start of an incomplete row, plus pieces that brought no newline.
+  private carry: Buffer = Buffer.alloc(0);
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
   private row = 0; // data rows seen (1-based once counted)
   private line = 1; // physical line where the next row starts
   private blank: RowPlace | null = null; // the first of a run of empty rows, ignored if nothing follows
@@ -55,25 +68,27 @@ class CsvDatasetParser {
     this.writer = new DatasetWriter(options, onChunk);
   }
 
-  async push(text: string): Promise<void> {
-    if (text.indexOf('\n') === -1) {
-      // No row can end in this piece: keep it aside rather than re-scanning a growing string.
-      this.pending.push(text);
-      this.pendingChars += text.length;
-      this.checkRowLength(this.carry.length + this.pendingChars);
+  async push(piece: Uint8Array): Promise<void> {
+    const bytes = asBuffer(piece);
+    if (bytes.indexOf(NEWLINE) === -1) {
+      // No row can end in this piece: keep it aside rather than re-scanning a growing buffer. Copied, as the source
+      // may reuse its buffer.
+      this.pending.push(Buffer.from(bytes));
+      this.pendingBytes += bytes.length;
+      this.checkRowLength(this.carry.length + this.pendingBytes);
       return;
     }
-    const buf = this.pending.length > 0 ? this.carry + this.pending.join('') + text : this.carry + text;
+    const buf = this.carry.length > 0 || this.pending.length > 0 ? Buffer.concat([this.carry, ...this.pending, bytes]) : bytes;
     this.pending = [];
-    this.pendingChars = 0;
+    this.pendingBytes = 0;
     const pos = await this.consume(buf, false);
-    this.carry = buf.slice(pos);
+    this.carry = Buffer.from(buf.subarray(pos));
     this.checkRowLength(this.carry.length);
   }
 
   async end(): Promise<DatasetSummary> {
-    const buf = this.carry + this.pending.join('');
-    this.carry = '';
+    const buf = Buffer.concat([this.carry, ...this.pending]);
+    this.carry = Buffer.alloc(0);
     this.pending = [];
     if (buf.length > 0) await this.consume(buf, true);
     if (this.header === null) throw new DatasetError('EMPTY_DATASET', 'the upload is empty; expected a CSV header row and data rows');
@@ -85,35 +100,43 @@ class CsvDatasetParser {
     });
   }
 
-  private checkRowLength(chars: number): void {
-    if (chars > MAX_ROW_CHARS) {
-      throw new DatasetError('MALFORMED_CSV', `row ${this.row + 1} (line ${this.line}) is longer than ${MAX_ROW_CHARS / 1024 / 1024} MiB of text; `
+  private checkRowLength(bytes: number): void {
+    if (bytes > MAX_ROW_BYTES) {
+      throw new DatasetError('MALFORMED_CSV', `row ${this.row + 1} (line ${this.line}) is longer than ${MAX_ROW_BYTES / 1024 / 1024} MiB; `
         + 'is a quote left open?', { row: this.row + 1, details: { line: this.line } });
     }
   }
 
-  /** Parses the complete rows of `buf` (and the last one too when `final`); returns where the unconsumed text starts. */
-  private async consume(buf: string, final: boolean): Promise<number> {
+  /** Parses the complete rows of `buf` (and the last one too when `final`); returns where the unconsumed bytes start. */
+  private async consume(buf: Buffer, final: boolean): Promise<number> {
     let pos = 0;
-    let nextQuote = buf.indexOf('"');
+    let nextQuote = buf.indexOf(QUOTE);
     while (pos < buf.length) {
-      if (nextQuote !== -1 && nextQuote < pos) nextQuote = buf.indexOf('"', pos);
-      let newline = buf.indexOf('\n', pos);
+      if (nextQuote !== -1 && nextQuote < pos) nextQuote = buf.indexOf(QUOTE, pos);
+      let newline = buf.indexOf(NEWLINE, pos);
       const quoted = nextQuote !== -1 && (newline === -1 || nextQuote < newline);
       if (quoted) newline = findQuotedRowEnd(buf, pos);
       if (newline === -1 && !final) return pos;
       const rowEnd = newline === -1 ? buf.length : newline;
-      const contentEnd = rowEnd > pos && buf.charCodeAt(rowEnd - 1) === 13 ? rowEnd - 1 : rowEnd;
-      const lines = 1 + (quoted ? countNewlines(buf, pos, rowEnd) : 0);
-      if (this.header === null) this.readHeader(buf, pos, contentEnd);
-      else {
+      const contentEnd = rowEnd > pos && buf[rowEnd - 1] === CR ? rowEnd - 1 : rowEnd;
+      let lines = 1;
+      if (this.header === null) {
+        // A UTF-8 byte order mark only ever precedes the header.
+        const start = buf[pos] === 0xef && buf[pos + 1] === 0xbb && buf[pos + 2] === 0xbf ? pos + 3 : pos;
+        this.readHeader(buf.toString('utf8', start, contentEnd));
+      } else {
         const place = { row: ++this.row, line: this.line };
         if (contentEnd === pos) {
           this.blank ??= place; // an error only if a non-empty row follows
         } else {
           if (this.blank) throw this.ragged(this.blank, 1);
-          if (quoted) this.readQuotedRow(buf, pos, contentEnd, place);
-          else this.readRow(buf, pos, contentEnd, place);
+          if (quoted) {
+            const text = buf.toString('utf8', pos, contentEnd);
+            lines += countNewlines(text, 0, text.length);
+            this.readQuotedRow(text, place);
+          } else {
+            this.readRow(buf, pos, contentEnd, place);
+          }
           if (this.writer.commitRow()) await this.writer.flush();
         }
       }
@@ -123,9 +146,9 @@ class CsvDatasetParser {
     return pos;
   }
 
-  private readHeader(buf: string, start: number, end: number): void {
-    if (end === start) throw new DatasetError('MALFORMED_CSV', 'line 1 is empty; expected a header row naming the columns', { details: { line: 1 } });
-    const { fields, quoted } = splitRow(buf, start, end, null);
+  private readHeader(text: string): void {
+    if (text === '') throw new DatasetError('MALFORMED_CSV', 'line 1 is empty; expected a header row naming the columns', { details: { line: 1 } });
+    const { fields, quoted } = splitRow(text, 0, text.length, null);
     const names = fields.map((f, k) => (quoted[k] ? f : f.trim()));
     checkHeader(names);
     const { features, labels } = selectColumns(names, this.options);
@@ -141,24 +164,26 @@ class CsvDatasetParser {
     this.writer.start([features.length]);
   }
 
-  /** The fast path: a row without quotes, split with indexOf and parsed in place. */
-  private readRow(buf: string, start: number, end: number, place: RowPlace): void {
+  /** The fast path: a row without quotes, split and parsed on its bytes, writing straight into the chunk. */
+  private readRow(buf: Buffer, start: number, end: number, place: RowPlace): void {
     const out = this.writer.buffer;
     const offset = this.writer.offset;
     const { featureSlot, labelSlot, columns } = this;
     let c = 0;
     let a = start;
     for (;;) {
-      let b = buf.indexOf(',', a);
-      if (b === -1 || b > end) b = end;
+      let b = a;
+      while (b < end && buf[b] !== COMMA) b++;
       if (c < columns) {
         const slot = featureSlot[c]!;
         if (slot >= 0) {
-          const v = parseDecimal(buf, a, b);
-          if (!isStorableFloat32(v)) throw this.badFeature(buf.slice(a, b), v, c, place, () => countCells(buf, start, end));
+          const v = parseDecimalBytes(buf, a, b);
+          if (!isStorableFloat32(v)) throw this.badFeature(buf.toString('utf8', a, b), v, c, place, () => countCells(buf, start, end));
           out[offset + slot] = v;
         } else if (labelSlot[c]! >= 0) {
-          this.readLabel(buf.slice(a, b).trim(), c, place, () => countCells(buf, start, end));
+          const v = parseDecimalBytes(buf, a, b);
+          if (isStorableFloat32(v)) this.numericLabel(v, c, buf, a, b);
+          else this.textLabel(buf.toString('utf8', a, b).trim(), v, c, place, () => countCells(buf, start, end));
         }
       }
       c++;
@@ -170,37 +195,44 @@ class CsvDatasetParser {
   }
 
   /** The slow path: a row with quotes (perhaps spanning lines), split into strings first. */
-  private readQuotedRow(buf: string, start: number, end: number, place: RowPlace): void {
-    const { fields, quoted } = splitRow(buf, start, end, place);
+  private readQuotedRow(text: string, place: RowPlace): void {
+    const { fields, quoted } = splitRow(text, 0, text.length, place);
     if (fields.length !== this.columns) throw this.ragged(place, fields.length);
     const out = this.writer.buffer;
     const offset = this.writer.offset;
     for (let c = 0; c < fields.length; c++) {
-      const text = fields[c]!;
+      const cell = fields[c]!;
       const slot = this.featureSlot[c]!;
       if (slot >= 0) {
-        const v = parseDecimal(text, 0, text.length);
-        if (!isStorableFloat32(v)) throw this.badFeature(text, v, c, place, () => fields.length);
+        const v = parseDecimal(cell);
+        if (!isStorableFloat32(v)) throw this.badFeature(cell, v, c, place, () => fields.length);
         out[offset + slot] = v;
       } else if (this.labelSlot[c]! >= 0) {
-        this.readLabel(quoted[c] ? text : text.trim(), c, place, () => fields.length);
+        const label = quoted[c] ? cell : cell.trim();
+        const v = parseDecimal(label);
+        if (isStorableFloat32(v)) this.numericLabel(v, c, label);
+        else this.textLabel(label, v, c, place, () => fields.length);
       }
     }
     this.finishLabelRow();
   }
 
-  private readLabel(text: string, c: number, place: RowPlace, cells: () => number): void {
-    const v = parseDecimal(text, 0, text.length);
-    const name = this.header![c]!;
-    if (isStorableFloat32(v)) {
-      if (this.labelNames.length === 1) this.labels.addCsvLabel(text, v, place.row, name);
-      else this.labelRow[this.labelSlot[c]!] = v;
-      return;
+  /** A label cell holding a storable number; its text (a string, or a byte range of `source`) names it if needed. */
+  private numericLabel(v: number, c: number, source: string | Buffer, a = 0, b = 0): void {
+    if (this.labelNames.length > 1) {
+      this.labelRow[this.labelSlot[c]!] = v;
+    } else if (this.labels.addCsvNumber(v)) {
+      this.labels.nameNumber(typeof source === 'string' ? source : source.toString('utf8', a, b).trim());
     }
+  }
+
+  /** A label cell that is not a storable number: a class name, or an error. */
+  private textLabel(text: string, v: number, c: number, place: RowPlace, cells: () => number): void {
     if (cells() !== this.columns) throw this.ragged(place, cells());
+    const name = this.header![c]!;
     const isClassName = Number.isNaN(v) && text !== '' && !NON_FINITE.test(text);
     if (isClassName && this.labelNames.length === 1) {
-      this.labels.addCsvLabel(text, NaN, place.row, name);
+      this.labels.addCsvText(text, place.row, name);
       return;
     }
     const at = `row ${place.row} (line ${place.line}), column ${JSON.stringify(name)}`;
@@ -244,8 +276,8 @@ class CsvDatasetParser {
 }
 
 /** Cells in an unquoted row. */
-function countCells(buf: string, start: number, end: number): number {
+function countCells(buf: Buffer, start: number, end: number): number {
   let n = 1;
-  for (let i = buf.indexOf(',', start); i !== -1 && i < end; i = buf.indexOf(',', i + 1)) n++;
+  for (let i = start; i < end; i++) if (buf[i] === COMMA) n++;
   return n;
 }

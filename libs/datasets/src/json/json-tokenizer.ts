@@ -67,13 +67,17 @@ export class JsonTokenizer {
   private parts: Uint8Array[] = []; // bytes of a pending token from earlier pieces
   private partBytes = 0;
   private escaped = false;
-  private lastNumber: Uint8Array | null = null; // a view valid only during the number() event
+  // The last number token, bytes[lastStart, lastEnd): valid only during the number() event.
+  private lastNumber: Uint8Array | null = null;
+  private lastStart = 0;
+  private lastEnd = 0;
 
   constructor(private readonly events: JsonEvents, private readonly where: () => string) {}
 
   /** The text of the last number token, for messages about its value. */
   numberText(): string {
-    return this.lastNumber ? Buffer.from(this.lastNumber).toString('latin1') : '';
+    const bytes = this.lastNumber;
+    return bytes ? Buffer.from(bytes.buffer, bytes.byteOffset + this.lastStart, this.lastEnd - this.lastStart).toString('latin1') : '';
   }
 
   write(bytes: Uint8Array): void {
@@ -145,7 +149,15 @@ export class JsonTokenizer {
       return i + 1;
     }
     if (b === 34) return this.startToken(bytes, i, STRING);
-    if (b === 45 || (b >= 48 && b <= 57)) return this.startToken(bytes, i, NUMBER);
+    if (b === 45 || (b >= 48 && b <= 57)) {
+      // The common case, a number that ends within this piece: parsed in place, without copying its bytes.
+      let j = i + 1;
+      while (j < bytes.length && isNumberByte(bytes[j]!)) j++;
+      if (j === bytes.length) return this.startToken(bytes, i, NUMBER);
+      this.tokenStart = this.base + i;
+      this.numberAt(bytes, i, j);
+      return j;
+    }
     if (isLetter(b)) return this.startToken(bytes, i, WORD);
     throw this.syntax(i, `expected a value, received ${describeByte(b)}`);
   }
@@ -165,8 +177,6 @@ export class JsonTokenizer {
     this.token = kind;
     this.tokenStart = this.base + i;
     this.escaped = false;
-    this.parts = [];
-    this.partBytes = 0;
     return this.scanToken(bytes, i, kind === STRING ? i + 1 : i);
   }
 
@@ -226,11 +236,17 @@ export class JsonTokenizer {
   }
 
   private finishNumber(bytes: Uint8Array): void {
-    const value = parseJsonNumber(bytes, 0, bytes.length);
+    this.numberAt(bytes, 0, bytes.length);
+  }
+
+  private numberAt(bytes: Uint8Array, start: number, end: number): void {
+    const value = parseJsonNumber(bytes, start, end);
     this.lastNumber = bytes;
+    this.lastStart = start;
+    this.lastEnd = end;
     if (Number.isNaN(value)) throw this.syntax(0, `invalid number ${JSON.stringify(this.numberText())}`, this.tokenStart);
     this.events.number(value);
-    this.afterValue();
+    this.state = this.stack.length === 0 ? DONE : AFTER_VALUE;
   }
 
   private finishWord(bytes: Uint8Array): void {
