@@ -50,24 +50,34 @@ export async function readDatasetArrays(db: Db, tenantId: string, datasetId: str
   };
 }
 
+/** Chunks read per query: bounds the memory held by one page (chunks are at most a few MiB each). */
+const CHUNKS_PER_PAGE = 8;
+
 async function readPart(db: Db, tenantId: string, datasetId: string, part: 'x' | 'y', rows: number, perRow: number): Promise<Float32Array> {
-  const chunks = await db.datasetChunk.findMany({
-    where: { datasetId, tenantId, part },
-    orderBy: { index: 'asc' },
-    select: { index: true, rows: true, data: true },
-  });
   const out = new Float32Array(rows * perRow);
   const bytes = new Uint8Array(out.buffer);
   let row = 0;
-  for (const [i, chunk] of chunks.entries()) {
-    const where = `part ${part}, chunk ${chunk.index}`;
-    if (chunk.index !== i) throw new DatasetDataError(datasetId, `${where}: expected chunk index ${i} (chunks must be numbered 0, 1, 2... without gaps)`);
-    if (chunk.data.byteLength !== chunk.rows * perRow * 4) {
-      throw new DatasetDataError(datasetId, `${where}: holds ${chunk.data.byteLength} bytes, expected ${chunk.rows} rows × ${perRow} values × 4 bytes = ${chunk.rows * perRow * 4}`);
+  let next = 0;
+  for (;;) {
+    // Bytes travel as base64 text, decoded natively: Prisma's pg adapter turns a bytea result into an array of numbers,
+    // one element per byte, which would hold the worker's event loop for seconds on a large dataset.
+    const page = await db.$queryRaw<{ index: number; rows: number; data: string }[]>`
+      SELECT "index", "rows", encode("data", 'base64') AS "data" FROM "DatasetChunk"
+      WHERE "datasetId" = ${datasetId}::uuid AND "tenantId" = ${tenantId}::uuid AND "part" = ${part} AND "index" >= ${next}
+      ORDER BY "index" LIMIT ${CHUNKS_PER_PAGE}`;
+    for (const chunk of page) {
+      const where = `part ${part}, chunk ${chunk.index}`;
+      if (chunk.index !== next) throw new DatasetDataError(datasetId, `${where}: expected chunk index ${next} (chunks must be numbered 0, 1, 2... without gaps)`);
+      const data = Buffer.from(chunk.data, 'base64');
+      if (data.byteLength !== chunk.rows * perRow * 4) {
+        throw new DatasetDataError(datasetId, `${where}: holds ${data.byteLength} bytes, expected ${chunk.rows} rows × ${perRow} values × 4 bytes = ${chunk.rows * perRow * 4}`);
+      }
+      if (row + chunk.rows > rows) throw new DatasetDataError(datasetId, `${where}: rows ${row + 1}..${row + chunk.rows} exceed the dataset's ${rows} rows`);
+      bytes.set(data, row * perRow * 4);
+      row += chunk.rows;
+      next++;
     }
-    if (row + chunk.rows > rows) throw new DatasetDataError(datasetId, `${where}: rows ${row + 1}..${row + chunk.rows} exceed the dataset's ${rows} rows`);
-    bytes.set(chunk.data, row * perRow * 4);
-    row += chunk.rows;
+    if (page.length < CHUNKS_PER_PAGE) break;
   }
   if (row !== rows) throw new DatasetDataError(datasetId, `part ${part}: chunks hold ${row} rows, expected ${rows}`);
   // The bytes are little-endian float32; copying them into a Float32Array reads them natively only on little-endian hosts.

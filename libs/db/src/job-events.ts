@@ -18,9 +18,20 @@ export async function appendJobEvents(tx: Prisma.TransactionClient, job: { id: s
   });
   const time = new Date();
   const first = lastSeq - events.length + 1;
-  const rows = events.map((event, i) => ({ jobId: job.id, tenantId: job.tenantId, seq: first + i, type: event.type, data: event.data as Prisma.InputJsonValue, createdAt: time }));
+  const rows = events.map((event, i) => ({ jobId: job.id, tenantId: job.tenantId, seq: first + i, type: event.type, data: asStoredJson(event.data) as Prisma.InputJsonValue, createdAt: time }));
   await tx.jobEvent.createMany({ data: rows });
   return rows.map((row) => toJobEvent(row));
+}
+
+/**
+ * The value as Postgres will give it back through Prisma, which writes JSON numbers with 16 significant digits
+ * (0.18269230769230768 is stored as 0.1826923076923077). Live events carry exactly what the history will replay.
+ */
+export function asStoredJson(value: unknown): unknown {
+  if (typeof value === 'number') return Number.isFinite(value) ? Number(value.toPrecision(16)) : value;
+  if (Array.isArray(value)) return value.map(asStoredJson);
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, asStoredJson(v)]));
+  return value;
 }
 
 /** Events of a job after a seq, in order (the history a stream replays before going live). */

@@ -98,7 +98,8 @@ export async function startAttempt(db: PrismaClient, jobId: string): Promise<Sta
       return { kind: 'skip', reason: 'cancelled', events };
     }
 
-    const latest = await tx.checkpoint.findFirst({ where: { jobId }, orderBy: { epoch: 'desc' }, select: { epoch: true, state: true } });
+    const newest = await tx.checkpoint.findFirst({ where: { jobId }, orderBy: { epoch: 'desc' }, select: { epoch: true } });
+    const latest = newest ? { epoch: newest.epoch, state: await readCheckpointState(tx, jobId, newest.epoch) } : null;
     // Epoch indexes from resumeEpoch on are redone (index resumeEpoch - 1 is the last one the checkpoint holds).
     const resumeEpoch = latest?.epoch ?? 0;
     await tx.jobEpoch.deleteMany({ where: { jobId, epoch: { gte: resumeEpoch } } });
@@ -123,10 +124,9 @@ export async function startAttempt(db: PrismaClient, jobId: string): Promise<Sta
 
     const model = await tx.model.findFirst({ where: { id: job.modelId, tenantId: job.tenantId }, select: { id: true, definition: true } });
     const wanted = initialWeightsVersion(job.config);
-    const initialWeights =
-      wanted === null
-        ? null
-        : await tx.modelVersion.findFirst({ where: { modelId: job.modelId, tenantId: job.tenantId, version: wanted }, select: { version: true, manifest: true, weights: true } });
+    const version =
+      wanted === null ? null : await tx.modelVersion.findFirst({ where: { modelId: job.modelId, tenantId: job.tenantId, version: wanted }, select: { id: true, version: true, manifest: true } });
+    const initialWeights = version ? { version: version.version, manifest: version.manifest, weights: await readVersionWeights(tx, version.id) } : null;
     const findDataset = (id: string | null) => (id === null ? null : tx.dataset.findFirst({ where: { id, tenantId: job.tenantId, status: 'ready' }, select: datasetInfo }));
 
     return {
@@ -142,6 +142,26 @@ export async function startAttempt(db: PrismaClient, jobId: string): Promise<Sta
       validationDataset: await findDataset(job.validationDatasetId),
     };
   });
+}
+
+/*
+ * Bytes are read as base64 text and decoded natively: Prisma's pg adapter turns a bytea result into an array of
+ * numbers, one element per byte, which for checkpoints and weights of megabytes would hold the event loop.
+ */
+async function readCheckpointState(tx: Prisma.TransactionClient, jobId: string, epoch: number): Promise<Uint8Array> {
+  const rows = await tx.$queryRaw<{ data: string }[]>`SELECT encode("state", 'base64') AS "data" FROM "Checkpoint" WHERE "jobId" = ${jobId}::uuid AND "epoch" = ${epoch}`;
+  return fromBase64(rows[0]?.data, `checkpoint ${epoch} of job ${jobId}`);
+}
+
+async function readVersionWeights(tx: Prisma.TransactionClient, id: string): Promise<Uint8Array> {
+  const rows = await tx.$queryRaw<{ data: string }[]>`SELECT encode("weights", 'base64') AS "data" FROM "ModelVersion" WHERE "id" = ${id}::uuid`;
+  return fromBase64(rows[0]?.data, `model version ${id}`);
+}
+
+function fromBase64(data: string | undefined, what: string): Uint8Array {
+  if (data === undefined) throw new Error(`${what} disappeared while it was read`);
+  const bytes = Buffer.from(data, 'base64');
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /** config.initialWeights.modelVersion of a stored job config, read loosely (the caller validates the config). */
@@ -175,6 +195,7 @@ export async function recordBatch(db: PrismaClient, run: JobRun, record: BatchRe
       where: { jobId_epoch_batch: key },
       create: { ...key, tenantId: run.tenantId, attempt: run.attempt, loss: record.loss },
       update: { attempt: run.attempt, loss: record.loss },
+      select: { batch: true },
     });
     const job = await tx.job.update({
       where: { id: run.id },
@@ -231,6 +252,7 @@ export async function recordEpoch(db: PrismaClient, run: JobRun, record: EpochRe
       where: { jobId_epoch: { jobId: run.id, epoch: record.epoch } },
       create: { jobId: run.id, epoch: record.epoch, tenantId: run.tenantId, ...row },
       update: row,
+      select: { epoch: true },
     });
     // The epoch keeps the batch samples of the attempt that completed it.
     await tx.jobBatchSample.deleteMany({ where: { jobId: run.id, epoch: record.epoch, attempt: { not: run.attempt } } });
@@ -249,6 +271,8 @@ export async function recordEpoch(db: PrismaClient, run: JobRun, record: EpochRe
         where: { jobId_epoch: key },
         create: { ...key, tenantId: run.tenantId, attempt: run.attempt, state, sizeBytes: state.byteLength },
         update: { attempt: run.attempt, state, sizeBytes: state.byteLength },
+        // Never read the state back: Prisma's pg adapter decodes bytea into an array of numbers, one per byte.
+        select: { epoch: true },
       });
       const kept = await tx.checkpoint.findMany({ where: { jobId: run.id }, orderBy: { epoch: 'desc' }, take: CHECKPOINTS_KEPT, select: { epoch: true } });
       const oldestKept = kept[kept.length - 1]!.epoch;
