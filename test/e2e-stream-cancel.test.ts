@@ -78,7 +78,10 @@ describe('live metrics over WebSocket', () => {
     expect(checkpoints.body.items.length).toBeGreaterThan(0);
     // An epoch of 1,438 samples at batch 8 is 180 batches; stopping "within one batch" is a small fraction of that.
     const epochMs = stream.events.filter((e) => e.type === 'epoch').map((e) => (e.type === 'epoch' ? e.data.durationMs : 0))[0]!;
-    console.log(`cancel: stopped ${stoppedIn} ms after the request; an epoch takes ${epochMs.toFixed(0)} ms (180 batches)`);
+    const at = (msg: string) => Date.parse(String(worker.logs.find((l) => l.msg === msg && l.jobId === id)?.time));
+    const workerMs = at('job cancelled') - at('cancel received');
+    console.log(`cancel: the worker ended the job ${workerMs} ms after the message (stop word checked after every batch, then the final write); the client saw the end ${stoppedIn} ms after its request; an epoch takes ${epochMs.toFixed(0)} ms (180 batches)`);
+    expect(workerMs).toBeLessThan(epochMs / 4);
     expect(stoppedIn).toBeLessThan(Math.max(epochMs / 4, 1_000));
     // The cancelled job is final: cancelling again is a conflict.
     expect((await http('POST', `/v1/jobs/${id}/cancel`)).status).toBe(409);
