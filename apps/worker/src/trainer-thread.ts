@@ -1,3 +1,5 @@
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import type { FailedMessage, FromTrainer, StartMessage, ToTrainer } from './trainer-protocol.js';
 import { runTraining, type TrainerChannel } from './training/run-training.js';
@@ -9,6 +11,24 @@ import { runTraining, type TrainerChannel } from './training/run-training.js';
 
 const port = parentPort;
 if (!port) throw new Error('trainer-thread.js runs in a worker thread: spawn it with new Worker(...)');
+
+/** Niceness of the trainer thread: training is batch work, the main thread's lock renewal and relay are not. */
+const TRAINER_NICENESS = 10;
+
+/**
+ * Lowers this thread's CPU priority, so that on a busy machine the main thread still runs as soon as it has work
+ * (a late lock renewal makes BullMQ declare the job stalled). Linux schedules threads as tasks with their own nice
+ * value, set through the thread id that /proc/thread-self names; elsewhere nothing happens.
+ */
+function lowerPriority(): void {
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(tid) && tid > 0) setPriority(tid, TRAINER_NICENESS);
+  } catch {
+    // Not Linux, or not permitted: training runs at normal priority.
+  }
+}
+lowerPriority();
 
 const waiting = new Map<number, () => void>();
 const acked = new Set<number>();

@@ -1,6 +1,6 @@
 import type { JobError, JobEvent, NewJobEvent } from '@kiln/contracts';
 import { fenceAttempt, FencedError } from './fence.js';
-import type { Dataset, Job, Prisma, PrismaClient } from './generated/client.js';
+import { type Dataset, type Job, Prisma, type PrismaClient } from './generated/client.js';
 import { appendJobEvents } from './job-events.js';
 import { addModelVersion } from './models.js';
 import { toBytes } from './bytes.js';
@@ -186,33 +186,53 @@ export interface BatchRecord {
   samplesPerSecond: number | null;
 }
 
-/** Records a sampled batch: its loss row (one per (epoch, batch)), the job's progress, and `batch` (+ `diagnostics`) events. */
+/**
+ * Records a sampled batch: its loss row (one per (epoch, batch)), the job's progress, and `batch` (+ `diagnostics`)
+ * events. Raw SQL, like recordEpoch: these run several times a second on the worker's main thread, and Prisma's query
+ * compiler costs about three times the CPU of the statements themselves there.
+ */
 export async function recordBatch(db: PrismaClient, run: JobRun, record: BatchRecord): Promise<RunWrite> {
+  const events: NewJobEvent[] = [
+    { type: 'batch', data: { epoch: record.epoch, batch: record.batch, batches: record.batches, loss: record.loss, logs: finiteLogs(record.logs) } },
+  ];
+  if (record.diagnostics) events.push({ type: 'diagnostics', data: { epoch: record.epoch, batch: record.diagnostics.batch, layers: record.diagnostics.layers } });
   return db.$transaction(async (tx) => {
-    await fenceAttempt(tx, run.id, run.attempt);
-    const key = { jobId: run.id, epoch: record.epoch, batch: record.batch };
-    await tx.jobBatchSample.upsert({
-      where: { jobId_epoch_batch: key },
-      create: { ...key, tenantId: run.tenantId, attempt: run.attempt, loss: record.loss },
-      update: { attempt: run.attempt, loss: record.loss },
-      select: { batch: true },
-    });
-    const job = await tx.job.update({
-      where: { id: run.id },
-      data: {
-        progress: record.progress,
-        etaSeconds: finiteOrNull(record.etaSeconds),
-        samplesPerSecond: finiteOrNull(record.samplesPerSecond),
-        batchesPerEpoch: record.batches,
-      },
-      select: { cancelRequested: true },
-    });
-    const events: NewJobEvent[] = [
-      { type: 'batch', data: { epoch: record.epoch, batch: record.batch, batches: record.batches, loss: record.loss, logs: finiteLogs(record.logs) } },
-    ];
-    if (record.diagnostics) events.push({ type: 'diagnostics', data: { epoch: record.epoch, batch: record.diagnostics.batch, layers: record.diagnostics.layers } });
-    return { events: await appendJobEvents(tx, run, events), cancelRequested: job.cancelRequested };
+    const fenced = await fencedJobUpdate(
+      tx,
+      run,
+      Prisma.sql`"progress" = ${record.progress}, "etaSeconds" = ${finiteOrNull(record.etaSeconds)}, "samplesPerSecond" = ${finiteOrNull(record.samplesPerSecond)}, "batchesPerEpoch" = ${record.batches}`,
+      events.length,
+    );
+    await tx.$executeRaw`
+      INSERT INTO "JobBatchSample" ("jobId", "epoch", "batch", "tenantId", "attempt", "loss")
+      VALUES (${run.id}::uuid, ${record.epoch}, ${record.batch}, ${run.tenantId}::uuid, ${run.attempt}, ${record.loss})
+      ON CONFLICT ("jobId", "epoch", "batch") DO UPDATE SET "attempt" = EXCLUDED."attempt", "loss" = EXCLUDED."loss"`;
+    return { events: await insertEvents(tx, run, fenced.firstSeq, events), cancelRequested: fenced.cancelRequested };
   });
+}
+
+/**
+ * The attempt fence and the job row's update in one statement: sets `set` and reserves `eventCount` seqs if `run`
+ * still owns the job (status running, same attempt), else FencedError. Locks the row until commit, so seqs stay
+ * gap-free as in appendJobEvents.
+ */
+async function fencedJobUpdate(tx: Prisma.TransactionClient, run: JobRun, set: Prisma.Sql, eventCount: number): Promise<{ firstSeq: number; cancelRequested: boolean }> {
+  const rows = await tx.$queryRaw<{ lastSeq: number; cancelRequested: boolean }[]>`
+    UPDATE "Job" SET ${set}, "updatedAt" = now(), "lastSeq" = "lastSeq" + ${eventCount}
+    WHERE "id" = ${run.id}::uuid AND "attempt" = ${run.attempt} AND "status" = 'running'
+    RETURNING "lastSeq", "cancelRequested"`;
+  const row = rows[0];
+  if (!row) throw new FencedError(run.id, run.attempt);
+  return { firstSeq: row.lastSeq - eventCount + 1, cancelRequested: row.cancelRequested };
+}
+
+/** Inserts events at the seqs fencedJobUpdate reserved; the rows and what they return match appendJobEvents. */
+async function insertEvents(tx: Prisma.TransactionClient, run: JobRun, firstSeq: number, events: readonly NewJobEvent[]): Promise<JobEvent[]> {
+  const time = new Date();
+  const rows = events.map((event, i) => ({ seq: firstSeq + i, type: event.type, data: event.data }));
+  const values = rows.map((r) => Prisma.sql`(${run.id}::uuid, ${r.seq}, ${run.tenantId}::uuid, ${r.type}, ${JSON.stringify(r.data)}::jsonb, ${time})`);
+  await tx.$executeRaw`INSERT INTO "JobEvent" ("jobId", "seq", "tenantId", "type", "data", "createdAt") VALUES ${Prisma.join(values)}`;
+  return rows.map((r) => ({ jobId: run.id, seq: r.seq, type: r.type, time: time.toISOString(), data: r.data }) as JobEvent);
 }
 
 /** A completed epoch as the worker records it, with the training state when a checkpoint is due. */
@@ -234,57 +254,40 @@ export const CHECKPOINTS_KEPT = 2;
 /**
  * Records a completed epoch in one transaction: its metrics row, the checkpoint when one is due (older ones beyond the
  * newest two deleted), the job's epoch and progress, and the `epoch`, `diagnostics` and `checkpoint` events. A crash
- * never leaves an epoch's metrics without its checkpoint or the reverse.
+ * never leaves an epoch's metrics without its checkpoint or the reverse. Raw SQL: see recordBatch.
  */
 export async function recordEpoch(db: PrismaClient, run: JobRun, record: EpochRecord): Promise<RunWrite> {
+  const logs = finiteLogs(record.logs);
+  const learningRate = finiteOrNull(record.learningRate);
+  const completed = record.epoch + 1;
+  const events: NewJobEvent[] = [
+    { type: 'epoch', data: { epoch: record.epoch, epochs: run.epochs, logs, learningRate, durationMs: record.durationMs, samplesPerSecond: record.samplesPerSecond } },
+    { type: 'diagnostics', data: { epoch: record.epoch, batch: null, layers: record.diagnostics } },
+  ];
+  const state = record.checkpoint ? toBytes(record.checkpoint) : null;
+  if (state) events.push({ type: 'checkpoint', data: { epoch: completed, sizeBytes: state.byteLength } });
+  const progress = run.epochs > 0 ? Math.min(1, completed / run.epochs) : 1;
+
   return db.$transaction(async (tx) => {
-    await fenceAttempt(tx, run.id, run.attempt);
-    const logs = finiteLogs(record.logs);
-    const row = {
-      attempt: run.attempt,
-      logs,
-      learningRate: finiteOrNull(record.learningRate),
-      durationMs: record.durationMs,
-      samplesPerSecond: record.samplesPerSecond,
-      diagnostics: record.diagnostics as unknown as Prisma.InputJsonValue,
-    };
-    await tx.jobEpoch.upsert({
-      where: { jobId_epoch: { jobId: run.id, epoch: record.epoch } },
-      create: { jobId: run.id, epoch: record.epoch, tenantId: run.tenantId, ...row },
-      update: row,
-      select: { epoch: true },
-    });
+    const fenced = await fencedJobUpdate(tx, run, Prisma.sql`"epoch" = ${completed}, "progress" = ${progress}`, events.length);
+    await tx.$executeRaw`
+      INSERT INTO "JobEpoch" ("jobId", "epoch", "tenantId", "attempt", "logs", "learningRate", "durationMs", "samplesPerSecond", "diagnostics")
+      VALUES (${run.id}::uuid, ${record.epoch}, ${run.tenantId}::uuid, ${run.attempt}, ${JSON.stringify(logs)}::jsonb, ${learningRate},
+              ${record.durationMs}, ${record.samplesPerSecond}, ${JSON.stringify(record.diagnostics)}::jsonb)
+      ON CONFLICT ("jobId", "epoch") DO UPDATE SET "attempt" = EXCLUDED."attempt", "logs" = EXCLUDED."logs", "learningRate" = EXCLUDED."learningRate",
+        "durationMs" = EXCLUDED."durationMs", "samplesPerSecond" = EXCLUDED."samplesPerSecond", "diagnostics" = EXCLUDED."diagnostics", "createdAt" = now()`;
     // The epoch keeps the batch samples of the attempt that completed it.
-    await tx.jobBatchSample.deleteMany({ where: { jobId: run.id, epoch: record.epoch, attempt: { not: run.attempt } } });
-    const events: NewJobEvent[] = [
-      {
-        type: 'epoch',
-        data: { epoch: record.epoch, epochs: run.epochs, logs, learningRate: row.learningRate, durationMs: record.durationMs, samplesPerSecond: record.samplesPerSecond },
-      },
-      { type: 'diagnostics', data: { epoch: record.epoch, batch: null, layers: record.diagnostics } },
-    ];
-    const completed = record.epoch + 1;
-    if (record.checkpoint) {
-      const state = toBytes(record.checkpoint);
-      const key = { jobId: run.id, epoch: completed };
-      await tx.checkpoint.upsert({
-        where: { jobId_epoch: key },
-        create: { ...key, tenantId: run.tenantId, attempt: run.attempt, state, sizeBytes: state.byteLength },
-        update: { attempt: run.attempt, state, sizeBytes: state.byteLength },
-        // Never read the state back: Prisma's pg adapter decodes bytea into an array of numbers, one per byte.
-        select: { epoch: true },
-      });
-      const kept = await tx.checkpoint.findMany({ where: { jobId: run.id }, orderBy: { epoch: 'desc' }, take: CHECKPOINTS_KEPT, select: { epoch: true } });
-      const oldestKept = kept[kept.length - 1]!.epoch;
-      await tx.checkpoint.deleteMany({ where: { jobId: run.id, epoch: { lt: oldestKept } } });
-      events.push({ type: 'checkpoint', data: { epoch: completed, sizeBytes: state.byteLength } });
+    await tx.$executeRaw`DELETE FROM "JobBatchSample" WHERE "jobId" = ${run.id}::uuid AND "epoch" = ${record.epoch} AND "attempt" <> ${run.attempt}`;
+    if (state) {
+      await tx.$executeRaw`
+        INSERT INTO "Checkpoint" ("jobId", "epoch", "tenantId", "attempt", "state", "sizeBytes")
+        VALUES (${run.id}::uuid, ${completed}, ${run.tenantId}::uuid, ${run.attempt}, ${state}, ${state.byteLength})
+        ON CONFLICT ("jobId", "epoch") DO UPDATE SET "attempt" = EXCLUDED."attempt", "state" = EXCLUDED."state", "sizeBytes" = EXCLUDED."sizeBytes", "createdAt" = now()`;
+      await tx.$executeRaw`
+        DELETE FROM "Checkpoint" WHERE "jobId" = ${run.id}::uuid AND "epoch" < (
+          SELECT min("epoch") FROM (SELECT "epoch" FROM "Checkpoint" WHERE "jobId" = ${run.id}::uuid ORDER BY "epoch" DESC LIMIT ${CHECKPOINTS_KEPT}) AS kept)`;
     }
-    const job = await tx.job.update({
-      where: { id: run.id },
-      data: { epoch: completed, progress: run.epochs > 0 ? Math.min(1, completed / run.epochs) : 1 },
-      select: { cancelRequested: true },
-    });
-    return { events: await appendJobEvents(tx, run, events), cancelRequested: job.cancelRequested };
+    return { events: await insertEvents(tx, run, fenced.firstSeq, events), cancelRequested: fenced.cancelRequested };
   });
 }
 
