@@ -1,6 +1,10 @@
 /*
- * Parsing throughput of the dataset parsers on generated data held in memory (so the disk is not measured):
- *   npx jiti libs/datasets/bench/csv-throughput.ts [megabytes=50] [runs=5]
+ * Parsing throughput of the dataset parsers on generated data held in memory (so the disk is not measured). Compiled
+ * (representative figures; jiti's on-the-fly transpilation runs the parsers 2-4× slower):
+ *   npx tsc --outDir /tmp/dsbench --rootDir libs/datasets --module nodenext --moduleResolution nodenext --target es2022 \
+ *     --skipLibCheck --strict libs/datasets/bench/csv-throughput.ts
+ *   echo '{"type":"module"}' > /tmp/dsbench/package.json && node /tmp/dsbench/bench/csv-throughput.js [megabytes=50] [runs=5]
+ * or quickly: npx jiti libs/datasets/bench/csv-throughput.ts [megabytes=50] [runs=5]
  * Prints MB/s per run and the median for a CSV of 32 columns of 3-decimal floats (the common case), a CSV of small
  * integers (digits-like), and the same float data as JSON and NPY.
  */

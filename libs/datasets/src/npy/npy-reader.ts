@@ -80,8 +80,9 @@ export async function readNpy(source: ByteSource, part: 'x' | 'y', sink: NpySink
   const carry = new Uint8Array(8); // a partial element between pieces
   let carried = 0;
 
-  const take = async (view: DataView, at: number): Promise<void> => {
-    const v = read(view, at);
+  // Stores one value; returns the sink's promise when a sample ends and the sink wants to be awaited. Not async, so
+  // that the common case costs no promise.
+  const put = (v: number): Promise<void> | void => {
     if (!isStorableFloat32(v)) {
       const row = Math.floor(done / sampleSize);
       const path = elementPath(part, row, k, sampleShape, scalar);
@@ -93,14 +94,17 @@ export async function readNpy(source: ByteSource, part: 'x' | 'y', sink: NpySink
     }
     out[base + k] = v;
     done++;
-    if (++k === sampleSize) {
-      k = 0;
-      const wait = sink.sampleDone();
-      if (wait) await wait;
-      if (done < total) {
-        out = sink.target();
-        base = sink.targetOffset();
-      }
+    if (++k < sampleSize) return undefined;
+    k = 0;
+    const wait = sink.sampleDone();
+    if (wait) return wait.then(nextSample);
+    nextSample();
+    return undefined;
+  };
+  const nextSample = (): void => {
+    if (done < total) {
+      out = sink.target();
+      base = sink.targetOffset();
     }
   };
 
@@ -130,21 +134,16 @@ export async function readNpy(source: ByteSource, part: 'x' | 'y', sink: NpySink
       i = need;
       if (carried < itemSize) continue;
       if (done >= total) throw extraData(part, header);
-      await take(new DataView(carry.buffer, 0, itemSize), 0);
+      const wait = put(read(new DataView(carry.buffer, 0, itemSize), 0));
+      if (wait) await wait;
       carried = 0;
     }
     const whole = Math.floor((piece.length - i) / itemSize);
     if (done + whole > total) throw extraData(part, header);
     const view = new DataView(piece.buffer, piece.byteOffset + i, whole * itemSize);
     for (let e = 0; e < whole; e++) {
-      // Inline the common case; take() handles validation failures and sample ends.
-      const v = read(view, e * itemSize);
-      if (k + 1 < sampleSize && isStorableFloat32(v)) {
-        out[base + k++] = v;
-        done++;
-      } else {
-        await take(view, e * itemSize);
-      }
+      const wait = put(read(view, e * itemSize));
+      if (wait) await wait;
     }
     i += whole * itemSize;
     if (i < piece.length) {
