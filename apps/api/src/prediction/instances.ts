@@ -1,5 +1,6 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { AppError } from '../errors.js';
+import { TurnBudget, VALUES_PER_TURN } from './turn-budget.js';
 
 /** A model's inputs as the predictor needs them: one flat Float32Array per input, `rows` samples each. */
 export interface PredictionInputs {
@@ -9,28 +10,7 @@ export interface PredictionInputs {
   form: 'row' | 'column';
 }
 
-/**
- * Numbers converted between two turns handed back to the event loop. A maximum batch holds millions of numbers
- * (10,000 × 784 took 360 ms in one go); 65,536 of them take about a millisecond here.
- */
-export const VALUES_PER_TURN = 65_536;
-
 const describe = (shape: readonly number[]) => `[${shape.join(',')}]`;
-
-/** Counts converted values and says when the converter should let the event loop run. */
-class TurnBudget {
-  private spent = 0;
-
-  constructor(private readonly valuesPerTurn: number) {}
-
-  /** True when `values` more use up the turn (the caller then awaits `nextTurn()`). */
-  spend(values: number): boolean {
-    this.spent += values;
-    if (this.spent < this.valuesPerTurn) return false;
-    this.spent = 0;
-    return true;
-  }
-}
 
 function numberError(value: unknown, path: string): AppError {
   const received = typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? String(value));

@@ -38,6 +38,8 @@ export interface PredictionPoolOptions {
   threadCacheBytes: number;
   /** The thread entry (JavaScript); dist/prediction/prediction-thread.js by default. */
   file?: string;
+  /** Nice value of the threads (Linux): above 0, the event loop gets a core first when they compete. Default 10. */
+  niceness?: number;
 }
 
 /** What a thread is doing and holding, as the main thread sees it. */
@@ -155,7 +157,7 @@ export class PredictionPool {
     if (!existsSync(this.file)) {
       throw predictionUnavailable(`the prediction thread entry ${this.file} is not built; run \`npx tsc -b\``);
     }
-    const worker = new Worker(this.file, { execArgv: threadExecArgv() });
+    const worker = new Worker(this.file, { execArgv: threadExecArgv(), workerData: { niceness: this.options.niceness ?? 10 } });
     // An idle thread must not keep the process alive; one with requests does (see send and settle).
     worker.unref();
     const drop = (versionId: string) => worker.postMessage({ type: ThreadCommand.Drop, versionId } satisfies ToThread);

@@ -1,4 +1,6 @@
-import { parentPort } from 'node:worker_threads';
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
+import { parentPort, workerData } from 'node:worker_threads';
 import { type Model, modelFromDefinition } from '@kiln/neural-engine';
 import { type PredictionOutput, runModel } from './run-model.js';
 import { type FromThread, type PredictCommand, type ThreadError, ThreadCommand, ThreadReply, type ToThread } from './thread-protocol.js';
@@ -11,6 +13,22 @@ import { type FromThread, type PredictCommand, type ThreadError, ThreadCommand, 
 
 if (!parentPort) throw new Error('prediction-thread.js runs in a worker thread: the predictor spawns it');
 const port = parentPort;
+
+/**
+ * Runs this thread (only) at a lower CPU priority, so the event loop wins whenever they compete for a core: prediction
+ * is throughput work, the event loop is everyone's latency. Linux gives every thread its own nice value, addressed by
+ * its thread id; elsewhere this does nothing.
+ */
+function lowerPriority(niceness: number): void {
+  if (process.platform !== 'linux' || niceness === 0) return;
+  try {
+    const threadId = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(threadId) && threadId > 0) setPriority(threadId, niceness);
+  } catch {
+    // No /proc, or not allowed: run at the process's priority.
+  }
+}
+lowerPriority((workerData as { niceness?: number } | null)?.niceness ?? 0);
 const models = new Map<string, Model>();
 let loads = 0;
 

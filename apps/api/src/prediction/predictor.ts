@@ -53,6 +53,8 @@ export interface CachedPredictorOptions {
   threadCacheBytes?: number;
   /** Work (rows × estimated multiply-adds per sample) below which a request runs inline. Default: DEFAULT_INLINE_MAX_WORK. */
   inlineMaxWork?: number;
+  /** Nice value of the threads on Linux (default 10): the event loop gets a core first. 0 when they must not yield to other processes. */
+  threadNiceness?: number;
 }
 
 /**
@@ -73,7 +75,10 @@ export class CachedPredictor implements Predictor {
     this.maxRows = options.maxRows;
     this.inlineMaxWork = options.inlineMaxWork ?? DEFAULT_INLINE_MAX_WORK;
     const threads = options.threads ?? Math.min(2, availableParallelism());
-    this.pool = threads > 0 ? new PredictionPool({ threads, threadCacheBytes: options.threadCacheBytes ?? options.cacheBytes }) : null;
+    this.pool =
+      threads > 0
+        ? new PredictionPool({ threads, threadCacheBytes: options.threadCacheBytes ?? options.cacheBytes, ...(options.threadNiceness === undefined ? {} : { niceness: options.threadNiceness }) })
+        : null;
   }
 
   async predict(request: PredictRequest): Promise<PredictResult> {
@@ -86,7 +91,7 @@ export class CachedPredictor implements Predictor {
       modelId: request.modelId,
       version: loaded.version,
       form: input.form,
-      values: formatValues(outputs, model.outputNames, input.rows, input.form),
+      values: await formatValues(outputs, model.outputNames, input.rows, input.form),
       classNames: loaded.classNames,
       predictedClasses: single ? predictedClasses(outputs[0]!.data, input.rows, outputs[0]!.shape.slice(1), loaded.classNames) : null,
     };

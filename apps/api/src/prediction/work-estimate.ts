@@ -3,17 +3,17 @@ import type { Model } from '@kiln/neural-engine';
 /**
  * Work (≈ multiply-adds) below which a request runs inline on the main thread rather than in a prediction thread.
  *
- * Measured on this machine (inline-threshold.test.ts prints both figures): a round trip to a thread through the pool
- * costs about 0.1 ms, and a Dense network computes about 1.65 ns per row × parameter (2.5 ns for a single row). The
- * hand-off is worth its cost from where it is at most 10 % of the compute, 1 ms ≈ 600,000 row × parameters: for
- * the 784-128-10 MNIST MLP (101,770 parameters), up to 5 rows run inline. Inline work therefore never blocks the
- * event loop for more than about a millisecond.
+ * Measured here by inline-threshold.test.ts (it prints both figures): the median round trip to a thread through the
+ * pool is 66-119 µs, and the MNIST MLP computes 1.65 ns per unit of work on a quiet machine (2.3-4.9 ns with other
+ * processes competing for the two cores). A thread pays off from where the round trip is at most 10 % of the compute:
+ * 140,000 to 600,000 units depending on the load. 400,000 sits in that range; inline work then holds the event loop
+ * for at most about 0.7 ms (quiet) to 2 ms (loaded), and the MNIST MLP (about 101,900 units a row) runs 3 rows inline.
  */
-export const DEFAULT_INLINE_MAX_WORK = 600_000;
+export const DEFAULT_INLINE_MAX_WORK = 400_000;
 
 /**
  * Estimated multiply-adds of one sample: each layer's parameters times the positions they are applied at (1 for
- * Dense, the output pixels for a convolution), plus one per output value for layers without parameters. Counting
+ * Dense, the output pixels for a convolution), plus one per output value (activations, pooling). Counting
  * parameters alone would call a convolution over a large image "tiny". Recurrent layers that return only their last
  * step are underestimated by their number of time steps.
  */
