@@ -111,6 +111,18 @@ describe('PredictionPool', () => {
     expect(broken.describe()).toEqual([null]);
   });
 
+  it('rejects a request that cannot be posted, and its thread is not recorded as holding the version', async () => {
+    const { pool: v } = version('v1', 1);
+    const pool = newPool({ threads: 1, threadCacheBytes: 1e9 });
+    const unclonable = { ...v, definition: { ...definition, build: () => 0 } };
+    const error = await rejection(pool.run({ version: unclonable, rows: 1, inputs: inputs(1), work: 1 }));
+    expect(error).toMatchObject({ statusCode: 500, code: 'PREDICTION_NOT_SENT' });
+    expect(error.message).toMatch(/could not be sent to a prediction thread: .*could not be cloned/);
+    expect(pool.describe()[0]).toMatchObject({ versionIds: [], pendingRequests: 0 });
+    await pool.run({ version: v, rows: 1, inputs: inputs(1), work: 1 });
+    expect(await pool.inspect(0)).toEqual({ versionIds: ['v1'], loads: 1 });
+  });
+
   it('close() fails what is running, refuses new work and is idempotent', async () => {
     const { pool: v } = version('v1', 1);
     const pool = newPool({ threads: 1, threadCacheBytes: 1e9 });

@@ -102,8 +102,14 @@ export class PredictionPool {
     const requestId = this.nextRequestId++;
     const transfer = [...new Set(job.inputs.map((x) => x.buffer))].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
     const message: ToThread = { type: ThreadCommand.Predict, requestId, versionId: version.id, load, rows: job.rows, inputs: job.inputs };
-    const reply = await this.send(slot, requestId, message, transfer, job.work + (load ? version.loadWork : 0));
-    return (reply as ResultReply).outputs;
+    try {
+      const reply = await this.send(slot, requestId, message, transfer, job.work + (load ? version.loadWork : 0));
+      return (reply as ResultReply).outputs;
+    } catch (error) {
+      // Unsent, the version never reached the thread: the mirror must not claim it does.
+      if (load && error instanceof AppError && error.code === 'PREDICTION_NOT_SENT') slot.held.delete(version.id);
+      throw error;
+    }
   }
 
   /** What each thread is doing and holding (for tests, diagnostics and metrics). */
@@ -175,19 +181,21 @@ export class PredictionPool {
     return slot;
   }
 
+  /** Posts a request and waits for its reply; a message that cannot be posted (not cloneable) throws here, unsent. */
   private send(slot: Slot, requestId: number, message: ToThread, transfer: ArrayBuffer[], work: number): Promise<FromThread> {
+    try {
+      slot.worker.postMessage(message, transfer);
+    } catch (error) {
+      return Promise.reject(new AppError(500, 'PREDICTION_NOT_SENT', `the request could not be sent to a prediction thread: ${(error as Error).message}`));
+    }
+    // Registered after posting is soon enough: a reply is delivered in a later turn of the event loop.
     return new Promise<FromThread>((resolve, reject) => {
       slot.pending.set(requestId, { resolve, reject, work });
       slot.pendingWork += work;
       if (slot.pending.size === 1) slot.worker.ref();
-      try {
-        slot.worker.postMessage(message, transfer);
-      } catch (error) {
-        this.settle(slot, requestId);
-        reject(new AppError(500, 'PREDICTION_FAILED', `the request could not be sent to a prediction thread: ${(error as Error).message}`));
-      }
     });
   }
+
 
   /** Forgets a request; returns it (or undefined when it was already settled). */
   private settle(slot: Slot, requestId: number): Pending | undefined {
