@@ -54,6 +54,7 @@ export async function createServiceFixture(label: string, overrides: Record<stri
     childEnv,
     async close() {
       await app.close();
+      await predictor.close();
       await queue.close();
       await deletePrefix(redis, prefix);
       subscriber.disconnect();

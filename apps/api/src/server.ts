@@ -21,6 +21,7 @@ export async function startApi(env = parseEnv(process.env)) {
     { logger: env.LOG_LEVEL === 'silent' ? false : { level: env.LOG_LEVEL } },
   );
   app.addHook('onClose', async () => {
+    await predictor.close();
     await queue.close().catch(() => {});
     subscriber.disconnect();
     redis.disconnect();
