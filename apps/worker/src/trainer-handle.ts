@@ -60,6 +60,11 @@ export class TrainerHandle implements AsyncIterable<TrainerEvent> {
     if (!this.ended) this.worker.postMessage({ type: 'ack', epoch } satisfies ToTrainer);
   }
 
+  /** Whether a later batch report is already waiting (the current one may then be skipped). */
+  hasNewerBatch(): boolean {
+    return this.queue.some((event) => event.type === 'batch');
+  }
+
   /** Ends the thread now (a fenced attempt, a shutdown past its deadline, or a finished run). */
   async terminate(): Promise<void> {
     if (!this.ended) await this.worker.terminate();

@@ -82,10 +82,10 @@ describe('startAttempt', () => {
   });
 
   it('runs nothing for a missing or finished job, and cancels a job whose cancel was requested while queued', async () => {
-    expect(await startAttempt(db, '00000000-0000-4000-8000-000000000000')).toEqual({ kind: 'skip', reason: 'missing', events: [] });
+    expect(await startAttempt(db, '00000000-0000-4000-8000-000000000000')).toEqual({ kind: 'skip', reason: 'missing', events: [], tenantId: null });
     const finished = await newJob();
     await db.job.update({ where: { id: finished }, data: { status: 'succeeded' } });
-    expect(await startAttempt(db, finished)).toEqual({ kind: 'skip', reason: 'finished', events: [] });
+    expect(await startAttempt(db, finished)).toEqual({ kind: 'skip', reason: 'finished', events: [], tenantId });
 
     const flagged = await newJob();
     await db.job.update({ where: { id: flagged }, data: { cancelRequested: true } });

@@ -65,7 +65,7 @@ export type StartedAttempt =
       dataset: DatasetInfo | null;
       validationDataset: DatasetInfo | null;
     }
-  | { kind: 'skip'; reason: 'missing' | 'finished' | 'cancelled'; events: JobEvent[] };
+  | { kind: 'skip'; reason: 'missing' | 'finished' | 'cancelled'; events: JobEvent[]; tenantId: string | null };
 
 const terminal = new Set(['succeeded', 'failed', 'cancelled']);
 const datasetInfo = { id: true, rows: true, featureShape: true, labelShape: true, classNames: true, featureStats: true } as const;
@@ -86,16 +86,16 @@ export async function startAttempt(db: PrismaClient, jobId: string): Promise<Sta
   return db.$transaction(async (tx) => {
     // Touching the row locks it: two workers starting the same job (a stall) take turns, and both get an attempt.
     const { count } = await tx.job.updateMany({ where: { id: jobId }, data: { updatedAt: new Date() } });
-    if (count === 0) return { kind: 'skip', reason: 'missing', events: [] };
+    if (count === 0) return { kind: 'skip', reason: 'missing', events: [], tenantId: null };
     const current = await tx.job.findUniqueOrThrow({ where: { id: jobId } });
-    if (terminal.has(current.status)) return { kind: 'skip', reason: 'finished', events: [] };
+    if (terminal.has(current.status)) return { kind: 'skip', reason: 'finished', events: [], tenantId: current.tenantId };
     if (current.cancelRequested) {
       await tx.job.update({ where: { id: jobId }, data: { status: 'cancelled', finishedAt: new Date(), etaSeconds: null } });
       const events = await appendJobEvents(tx, current, [
         { type: 'status', data: { status: 'cancelled', attempt: current.attempt, epoch: current.epoch } },
         { type: 'done', data: { status: 'cancelled', epoch: current.epoch, modelVersion: null, finalMetrics: null } },
       ]);
-      return { kind: 'skip', reason: 'cancelled', events };
+      return { kind: 'skip', reason: 'cancelled', events, tenantId: current.tenantId };
     }
 
     const newest = await tx.checkpoint.findFirst({ where: { jobId }, orderBy: { epoch: 'desc' }, select: { epoch: true } });

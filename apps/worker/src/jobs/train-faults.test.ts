@@ -2,7 +2,7 @@ import { listJobEvents } from '@kiln/db';
 import { cancelChannel } from '@kiln/queue';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningWorker, startWorker, type StartWorkerOptions } from '../start-worker.js';
-import { createWorkerFixture, digitsModel, storeDigits, submitDigitsJob, waitForJob, type WorkerFixture } from '../test-support/worker-fixture.js';
+import { createWorkerFixture, digitsModel, storeDigits, submitDigitsJob, waitForBullState, waitForJob, type WorkerFixture } from '../test-support/worker-fixture.js';
 
 // Faults around a training job, in-process with real Postgres, Redis and trainer threads: cancel, divergence, a
 // trainer thread that dies, and a worker shutting down mid-epoch.
@@ -52,7 +52,7 @@ describe('cancel', () => {
     console.log(`cancel via pub/sub: cancelled ${stoppedInMs} ms after the message (a batch takes ${batchMs.toFixed(2)} ms, an epoch 180 batches)`);
     // The stop itself takes one batch; the rest is the cancel's own transaction and the polling of this test.
     expect(stoppedInMs).toBeLessThan(1_000);
-    expect(await fx.queue.getJobState(jobId)).toBe('completed');
+    await waitForBullState(fx.queue, jobId, 'completed');
   }, 60_000);
 
   it('also stops when the message was lost: every write reads the cancelRequested flag', async () => {
@@ -77,9 +77,8 @@ describe('divergence', () => {
     const job = await waitForJob(fx.db, jobId);
     expect(job).toMatchObject({ status: 'failed', errorCode: 'DIVERGED', attempt: 1, modelVersion: null });
     expect(job.errorMessage).toMatch(/loss became (NaN|Infinity|-Infinity) at epoch \d+, batch \d+/);
-    const bull = await fx.queue.getJob(jobId);
-    expect(bull && (await bull.getState())).toBe('failed');
-    expect(bull?.attemptsMade).toBe(1);
+    await waitForBullState(fx.queue, jobId, 'failed');
+    expect((await fx.queue.getJob(jobId))?.attemptsMade).toBe(1);
     const rows = await fx.db.jobEpoch.findMany({ where: { jobId } });
     for (const row of rows) for (const v of Object.values(row.logs as Record<string, number>)) expect(Number.isFinite(v)).toBe(true);
     for (const sample of await fx.db.jobBatchSample.findMany({ where: { jobId } })) expect(Number.isFinite(sample.loss)).toBe(true);
@@ -105,8 +104,9 @@ describe('a trainer thread that dies', () => {
     expect(job).toMatchObject({ status: 'succeeded', attempt: 2, epoch: epochs, modelVersion: 1 });
     expect(await epochRows(jobId)).toEqual([[0, 1], [1, 1], [2, 2], [3, 2], [4, 2]]);
     expect(await fx.db.modelVersion.count({ where: { jobId } })).toBe(1);
-    const bull = await fx.queue.getJob(jobId);
-    expect(bull?.attemptsMade).toBe(1);
+    // BullMQ counts both: the failed attempt and the completed one.
+    await waitForBullState(fx.queue, jobId, 'completed');
+    expect((await fx.queue.getJob(jobId))?.attemptsMade).toBe(2);
     const statuses = (await listJobEvents(fx.db, fx.tenantId, jobId, { types: ['status'] })).map((e) => e.data);
     expect(statuses).toEqual([
       { status: 'queued', attempt: 0, epoch: 0 },
@@ -133,9 +133,8 @@ describe('shutdown', () => {
     const handedBack = await fx.db.job.findUniqueOrThrow({ where: { id: jobId } });
     expect(handedBack).toMatchObject({ status: 'queued', attempt: 1, errorCode: null });
     expect(handedBack.epoch).toBeLessThan(epochs);
-    const bull = await fx.queue.getJob(jobId);
-    expect(await bull?.getState()).toBe('waiting');
-    expect(bull?.attemptsMade).toBe(0);
+    await waitForBullState(fx.queue, jobId, 'waiting');
+    expect((await fx.queue.getJob(jobId))?.attemptsMade).toBe(0);
     console.log(`shutdown: worker closed ${closeMs} ms after close() at epoch ${handedBack.epoch}; job handed back`);
     expect(closeMs).toBeLessThan(5_000);
 
@@ -146,6 +145,8 @@ describe('shutdown', () => {
     expect(rows.map(([e]) => e)).toEqual(Array.from({ length: epochs }, (_, i) => i));
     expect(rows.slice(0, handedBack.epoch).every(([, a]) => a === 1)).toBe(true);
     expect(rows.slice(handedBack.epoch).every(([, a]) => a === 2)).toBe(true);
+    // The hand-back did not count: only the completed attempt did.
+    await waitForBullState(fx.queue, jobId, 'completed');
     expect((await fx.queue.getJob(jobId))?.attemptsMade).toBe(1);
   }, 120_000);
 });

@@ -180,3 +180,14 @@ export async function waitForJob(db: PrismaClient, jobId: string, until: (job: {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+/** Polls the BullMQ state of a job until it is `state` (BullMQ moves a job only after the processor returned). */
+export async function waitForBullState(queue: Queue<TrainingJobPayload>, jobId: string, state: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const current = await queue.getJobState(jobId);
+    if (current === state) return;
+    if (Date.now() > deadline) throw new Error(`BullMQ job ${jobId} is ${current}, not ${state}, after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
