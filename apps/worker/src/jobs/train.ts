@@ -32,6 +32,8 @@ interface RunContext {
   run: JobRun;
   log: Logger;
   publish(events: readonly JobEvent[]): void;
+  /** Set once the attempt's end (failure, hand-back) is written, so an error thrown after it is not recorded twice. */
+  ended: boolean;
 }
 
 /**
@@ -59,6 +61,7 @@ export function createTrainProcessor(deps: TrainDeps) {
       run: started.run,
       log: log.child({ attempt: started.run.attempt }),
       publish: (events) => publishQuietly(deps, log, started.run.tenantId, events),
+      ended: false,
     };
     ctx.publish(started.events);
     ctx.log.info('attempt started', { resumeEpoch: started.checkpoint?.epoch ?? 0, epochs: started.run.epochs });
@@ -80,6 +83,14 @@ export function createTrainProcessor(deps: TrainDeps) {
       if (error instanceof InvalidJobError) {
         await fail(ctx, { code: error.code, message: error.message }, true);
         throw new UnrecoverableError(error.message);
+      }
+      if (!ctx.ended) {
+        // Anything else (a database down past the retries): record the failed attempt if the database lets us, so
+        // the job does not read `running` until the retry; BullMQ retries it either way.
+        const message = error instanceof Error ? error.message : String(error);
+        await fail(ctx, { code: 'WORKER_ERROR', message }, job.attemptsMade + 1 >= (job.opts.attempts ?? 1)).catch((failure: unknown) =>
+          ctx.log.warn('could not record the failed attempt', { error: failure }),
+        );
       }
       throw error;
     } finally {
@@ -154,6 +165,7 @@ async function relay(ctx: RunContext, trainer: TrainerHandle): Promise<RelayEnd>
 }
 
 async function fail(ctx: RunContext, error: JobError, final: boolean): Promise<void> {
+  ctx.ended = true;
   const write = await withDbRetry('failJob', () => failJob(ctx.deps.db, ctx.run, error, { final }), ctx.log);
   ctx.publish(write.events);
   ctx.log.warn(final ? 'job failed' : 'attempt failed; BullMQ retries it', { error });
@@ -192,6 +204,7 @@ async function finish(
   }
   if (done.outcome === 'stopped') {
     // Shutdown: back to the queue without burning an attempt; the next worker resumes from the newest checkpoint.
+    ctx.ended = true;
     const write = await withDbRetry('handBackJob', () => handBackJob(db, ctx.run), ctx.log);
     ctx.publish(write.events);
     await job.moveToWait(token);
