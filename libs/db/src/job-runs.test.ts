@@ -190,6 +190,20 @@ describe('recordEpoch', () => {
   });
 });
 
+describe('returned events', () => {
+  it('are exactly what the history replays (numbers of full precision included)', async () => {
+    const jobId = await newJob(3);
+    const run = await start(jobId);
+    const returned = [
+      ...(await recordBatch(db, run, { ...batchRecord(0, 1), loss: 0.18269230769230768, logs: { loss: 1 / 3 } })).events,
+      ...(await recordEpoch(db, run, { ...epochRecord(0, new Uint8Array([1])), logs: { loss: 2 / 3, accuracy: 0.1 + 0.2 } })).events,
+    ];
+    const history = await listJobEvents(db, tenantId, jobId, { after: 1 });
+    expect(returned).toEqual(history);
+    expect(history[0]).toMatchObject({ type: 'batch', data: { loss: 0.18269230769230768, logs: { loss: 1 / 3 } } });
+  });
+});
+
 describe('completeJob', () => {
   it('creates exactly one version per job, even when completion runs twice or concurrently', async () => {
     const jobId = await newJob(2);
