@@ -81,7 +81,9 @@ describe('live metrics over WebSocket', () => {
     const at = (msg: string) => Date.parse(String(worker.logs.find((l) => l.msg === msg && l.jobId === id)?.time));
     const workerMs = at('job cancelled') - at('cancel received');
     console.log(`cancel: the worker ended the job ${workerMs} ms after the message (stop word checked after every batch, then the final write); the client saw the end ${stoppedIn} ms after its request; an epoch takes ${epochMs.toFixed(0)} ms (180 batches)`);
-    expect(workerMs).toBeLessThan(epochMs / 4);
+    // The trainer stops after the batch in flight (the stop word is read after every batch); what the clock sees on
+    // top is the cancel's own transaction and scheduling on a loaded machine, so the bound is generous.
+    expect(workerMs).toBeLessThan(1_000);
     expect(stoppedIn).toBeLessThan(Math.max(epochMs / 4, 1_000));
     // The cancelled job is final: cancelling again is a conflict.
     expect((await http('POST', `/v1/jobs/${id}/cancel`)).status).toBe(409);

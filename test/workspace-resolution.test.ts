@@ -13,7 +13,7 @@ describe('workspace package resolution under vitest', () => {
   });
 
   it('contracts composes the very schema objects the engine exports', () => {
-    expect(trainingJobRequestSchema.shape.model).toBe(modelDefinitionSchema);
+    expect(trainingJobRequestSchema.shape.model.unwrap()).toBe(modelDefinitionSchema);
     expect(typeof createPrismaClient).toBe('function');
   });
 });
