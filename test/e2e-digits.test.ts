@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { httpClient } from './support/http-client.js';
 import { recordStream, seqProblems } from './support/job-stream.js';
 import { type KilnProcess, startWorkerProcess } from './support/processes.js';
 import { createServiceFixture, type ServiceFixture } from './support/service-fixture.js';
@@ -25,17 +26,10 @@ afterAll(async () => {
   await fx?.close();
 });
 
-async function http<T = Record<string, unknown>>(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: T }> {
-  const response = await fetch(`${base}${url}`, {
-    method,
-    headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
-    body: typeof body === 'string' || body === undefined ? (body as string | undefined) : JSON.stringify(body),
-  });
-  return { status: response.status, body: (await response.json()) as T };
-}
 
 describe('digits end to end over HTTP', () => {
   it('uploads, trains with live events, keeps the history, and predicts the test set with accuracy >= 0.95', async () => {
+    const http = httpClient(base);
     const csv = readFileSync(path.join(datasets, 'digits_train.csv'), 'utf8');
     const upload = await http('POST', '/v1/datasets?name=digits', csv, { 'content-type': 'text/csv' });
     expect(upload.status).toBe(201);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { buildApp, CachedPredictor } from '@kiln/api';
 import { type Env, parseEnv } from '@kiln/contracts';
 import { createPrismaClient, ensureTenant, type PrismaClient } from '@kiln/db';
-import { createRedisConnection, createTrainingQueue, JobEventSubscriber, waitForRedis } from '@kiln/queue';
+import { createRedisConnection, createTrainingQueue, JobEventSubscriber, waitForRedis, deleteKeysWithPrefix } from '@kiln/queue';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { createMigratedDatabase, type TestDatabase } from './test-database.js';
@@ -20,15 +20,6 @@ export interface ServiceFixture {
   close(): Promise<void>;
 }
 
-/** Deletes every Redis key of a prefix (SCAN, never KEYS on a shared server). */
-export async function deletePrefix(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-    cursor = next;
-    if (keys.length > 0) await redis.del(...keys);
-  } while (cursor !== '0');
-}
 
 export async function createServiceFixture(label: string, overrides: Record<string, string> = {}): Promise<ServiceFixture> {
   const database = await createMigratedDatabase(label);
@@ -56,7 +47,7 @@ export async function createServiceFixture(label: string, overrides: Record<stri
       await app.close();
       await predictor.close();
       await queue.close();
-      await deletePrefix(redis, prefix);
+      await deleteKeysWithPrefix(redis, prefix);
       subscriber.disconnect();
       redis.disconnect();
       await db.$disconnect();

@@ -4,3 +4,4 @@ export * from './payload.js';
 export * from './connections.js';
 export * from './training-queue.js';
 export * from './event-bus.js';
+export * from './delete-prefix.js';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { type Env, parseEnv, type StoredJobConfig } from '@kiln/contracts';
 import { createJob, createPrismaClient, ensureTenant, type PrismaClient } from '@kiln/db';
 import type { ModelDefinition } from '@kiln/neural-engine';
-import { createRedisConnection, createTrainingQueue, enqueueTraining, type TrainingJobPayload, waitForRedis } from '@kiln/queue';
+import { createRedisConnection, createTrainingQueue, enqueueTraining, type TrainingJobPayload, waitForRedis, deleteKeysWithPrefix } from '@kiln/queue';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createMigratedDatabase, repositoryRoot, type TestDatabase } from '../../../../test/support/test-database.js';
@@ -25,15 +25,6 @@ export interface WorkerFixture {
   close(): Promise<void>;
 }
 
-/** Deletes every Redis key of a prefix (SCAN, never KEYS on a shared server). */
-async function deletePrefix(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-    cursor = next;
-    if (keys.length > 0) await redis.del(...keys);
-  } while (cursor !== '0');
-}
 
 export async function createWorkerFixture(label: string, overrides: Record<string, string> = {}): Promise<WorkerFixture> {
   const database = await createMigratedDatabase(label);
@@ -53,7 +44,7 @@ export async function createWorkerFixture(label: string, overrides: Record<strin
     tenantId,
     async close() {
       await queue.close();
-      await deletePrefix(redis, prefix);
+      await deleteKeysWithPrefix(redis, prefix);
       redis.disconnect();
       await db.$disconnect();
       await database.drop();
