@@ -141,6 +141,27 @@ describe('jobs', () => {
   }, 60_000);
 });
 
+describe('determinism', () => {
+  it('the same job config and seed train to bitwise-identical weights; another seed does not', async () => {
+    const train = await uploadCsv(datasetCsv('iris_train.csv'), 'iris-seeded');
+    const job = (seed: number) => ({
+      model: { type: 'Sequential', layers: [{ type: 'Dense', units: 8, activation: 'relu', inputShape: [4] }, { type: 'Dropout', rate: 0.2 }, { type: 'Dense', units: 3, activation: 'softmax' }] },
+      datasetId: train.id,
+      compile: { optimizer: 'adam', loss: 'sparse_categorical_crossentropy' },
+      fit: { epochs: 3, batchSize: 16, seed },
+    });
+    const weightsOf = async (seed: number) => {
+      const created = await inject('POST', '/v1/jobs', job(seed));
+      const done = await waitForJob(created.body!.id);
+      const version = await fx.db.modelVersion.findFirstOrThrow({ where: { jobId: done.id } });
+      return Buffer.from(version.weights);
+    };
+    const [a, b, c] = [await weightsOf(5), await weightsOf(5), await weightsOf(6)];
+    expect(a.equals(b)).toBe(true);
+    expect(a.equals(c)).toBe(false);
+  }, 60_000);
+});
+
 describe('prediction limits and health', () => {
   it('checks instances against the input shape and the row limit; an untrained model is a 409', async () => {
     const model = await inject('POST', '/v1/models', { definition: { type: 'Sequential', layers: [{ type: 'Dense', units: 2, inputShape: [3] }] } });

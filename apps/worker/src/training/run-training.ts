@@ -16,7 +16,7 @@ export interface TrainerChannel {
  * epochs (each waiting for the main thread's ack, so a checkpoint is durable before training goes on) and the end.
  */
 export async function runTraining(start: StartMessage, channel: TrainerChannel): Promise<void> {
-  const model = modelFromDefinition(start.definition);
+  const model = modelFromDefinition(seededDefinition(start.definition, start.fit.seed));
   model.compile(start.compile as CompileArgs);
   const train = modelData(model, start.plan, start.train, 'training');
   const validation = start.validation ? modelData(model, start.plan, start.validation, 'validation') : null;
@@ -146,4 +146,13 @@ class EpochGate extends Callback {
   private checkStop(): void {
     if (Atomics.load(this.stopWord, 0) !== StopSignal.none && !this.controller.signal.aborted) this.controller.abort();
   }
+}
+
+/**
+ * A job's fit seed also seeds the model's initial weights when its definition names no seed of its own (as Keras's
+ * set_random_seed seeds everything): the same job config trains to the same weights.
+ */
+function seededDefinition(definition: unknown, seed: number | undefined): unknown {
+  const def = definition as { seed?: number };
+  return seed === undefined || def.seed !== undefined ? definition : { ...def, seed };
 }

@@ -3,7 +3,7 @@ import { planTrainingData, type TrainingDataPlan } from '@kiln/datasets';
 import { type DatasetRow, getDataset, getModel, getModelVersionInfo, type ModelRow } from '@kiln/db';
 import type { AppDeps } from '../../deps.js';
 import { AppError, notFound } from '../../errors.js';
-import { buildModel } from '../models/build-model.js';
+import { buildModel, storedDefinition } from '../models/build-model.js';
 
 /** Everything a job needs, checked before anything is written or enqueued. */
 export interface JobPlan {
@@ -47,7 +47,7 @@ export async function planJob(deps: AppDeps, tenantId: string, body: ParsedTrain
   }
   return {
     model: registered,
-    definition: model.getDefinition(),
+    definition: storedDefinition(model, registered ? registered.definition : body.model),
     summary: model.summaryData(),
     config: {
       compile: body.compile,

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppDeps } from '../../deps.js';
 import { parseRequest } from '../../errors.js';
-import { buildModel } from './build-model.js';
+import { buildModel, storedDefinition } from './build-model.js';
 import { modelResponse } from './model-response.js';
 
 /** Body of POST /v1/models: a name and the engine's model definition (Sequential or Functional). */
@@ -21,7 +21,7 @@ export function registerCreateModel(app: FastifyInstance, { db, env }: AppDeps):
     const row = await createModel(db, request.tenantId, {
       name: body.name ?? model.name,
       source: 'definition',
-      definition: model.getDefinition(),
+      definition: storedDefinition(model, body.definition),
       summary: model.summaryData(),
     });
     return reply.status(201).send(modelResponse(row));

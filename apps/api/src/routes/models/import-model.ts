@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppDeps } from '../../deps.js';
 import { AppError, parseRequest } from '../../errors.js';
-import { buildModel } from './build-model.js';
+import { buildModel, storedDefinition } from './build-model.js';
 import { modelResponse } from './model-response.js';
 
 const querySchema = z.strictObject({ name: z.string().min(1).max(200).optional() });
@@ -60,7 +60,7 @@ export async function registerImportModel(app: FastifyInstance, deps: AppDeps): 
         const created = await createModel(tx, request.tenantId, {
           name: query.name ?? model.name,
           source: isTfjs ? 'tfjs' : 'keras',
-          definition: model.getDefinition(),
+          definition: storedDefinition(model, undefined),
           summary: model.summaryData(),
         });
         if (saved) await addModelVersion(tx, request.tenantId, created.id, { manifest: saved.manifest, weights: saved.data });
