@@ -1,0 +1,60 @@
+// How the bench reaches Kiln's engine: the built dist (what `node` runs in production), and the one place that knows
+// how to ask it for a backend and a thread count. Today the engine exports only its plain-TypeScript JsBackend, with
+// no thread pool; when it grows a backend factory, this is the only file the bench needs changed.
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const engineRoot = fileURLToPath(new URL('../../libs/neural-engine/', import.meta.url));
+export const engineEntry = path.join(engineRoot, 'dist', 'index.js');
+
+/** Imports the built engine; fails with the command to build it when dist is missing. */
+export async function importEngine() {
+  if (!existsSync(engineEntry)) throw new Error(`${engineEntry} does not exist; build the engine first: npx tsc -b`);
+  return import(pathToFileURL(engineEntry).href);
+}
+
+/**
+ * What the engine build offers the bench. `createBackend({ name, threads })` is the factory the bench expects a
+ * threaded engine to export (returning a Backend, optionally with `threads` and `close()`); without it, only the
+ * plain-TypeScript backend on the calling thread exists.
+ */
+export function engineCapabilities(engine) {
+  const factory = typeof engine.createBackend === 'function';
+  return {
+    factory,
+    threadPool: factory,
+    note: factory ? null : 'engine has no thread pool yet (it exports JsBackend only): Kiln measured at 1 thread',
+  };
+}
+
+/** A backend for one measurement; `threads` is what the backend says it uses, 1 for the plain-TypeScript one. */
+export async function createKilnBackend(engine, { backend, threads }) {
+  if (engineCapabilities(engine).factory) {
+    const created = await engine.createBackend({ ...(backend === 'default' ? {} : { name: backend }), threads });
+    return { backend: created, name: created.name, threads: created.threads ?? threads, close: async () => created.close?.() };
+  }
+  if (backend !== 'default' && backend !== 'js') {
+    throw new Error(`--kiln-backend ${backend}: this engine build has no backend factory (createBackend), only JsBackend; expected js or default`);
+  }
+  return { backend: new engine.JsBackend('float32'), name: 'js', threads: 1, close: async () => {} };
+}
+
+/** Whether dist is older than the sources (the bench would measure stale code): the newest file on each side. */
+export function distFreshness() {
+  const newest = (dir, keep) => {
+    let best = 0;
+    const walk = (d) => {
+      for (const entry of readdirSync(d, { withFileTypes: true })) {
+        const p = path.join(d, entry.name);
+        if (entry.isDirectory()) walk(p);
+        else if (keep(entry.name)) best = Math.max(best, statSync(p).mtimeMs);
+      }
+    };
+    if (existsSync(dir)) walk(dir);
+    return best;
+  };
+  const src = newest(path.join(engineRoot, 'src'), (n) => n.endsWith('.ts') && !n.endsWith('.test.ts'));
+  const dist = newest(path.join(engineRoot, 'dist'), (n) => n.endsWith('.js'));
+  return { srcNewest: new Date(src).toISOString(), distNewest: dist ? new Date(dist).toISOString() : null, stale: dist < src };
+}
