@@ -1,0 +1,2 @@
+// The module's exports: every kernel the host (src/backend/wasm/) calls.
+export { gemm, gemmScratchBytes, heapBase } from './gemm';

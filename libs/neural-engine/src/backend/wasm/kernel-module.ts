@@ -1,0 +1,48 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { type WasmMemory, type WasmModule, webAssembly } from './webassembly.js';
+
+/*
+ * The compiled kernels (libs/neural-engine/wasm/kernels.wasm, built by scripts/build-wasm.mjs from assembly/). This
+ * file sits three levels below the package root both as source (src/backend/wasm/) and as build output
+ * (dist/backend/wasm/), so one relative URL finds the .wasm under vitest and under Node alike.
+ */
+
+const WASM_URL = new URL('../../../wasm/kernels.wasm', import.meta.url);
+
+/** What the module exports; pointers and sizes are byte offsets / counts in the shared memory. */
+export interface KernelExports {
+  gemm(
+    transA: number, transB: number,
+    a: number, b: number, c: number,
+    m: number, k: number, n: number,
+    rowStart: number, rowEnd: number,
+    accumulate: number, scratch: number,
+  ): void;
+  gemmScratchBytes(): number;
+  heapBase(): number;
+}
+
+/** Absolute path of kernels.wasm. */
+export function kernelsWasmPath(): string {
+  return fileURLToPath(WASM_URL);
+}
+
+let compiled: WasmModule | undefined;
+
+/** The compiled module, read and compiled once per thread; pass it to workers through workerData. */
+export function kernelModule(): WasmModule {
+  if (compiled) return compiled;
+  const file = kernelsWasmPath();
+  if (!existsSync(file)) {
+    throw new Error(`WebAssembly kernels not built: ${file} is missing; run \`node scripts/build-wasm.mjs\` at the repository root`);
+  }
+  compiled = new webAssembly.Module(readFileSync(file));
+  return compiled;
+}
+
+/** Instantiates the kernels over `memory` (shared, so every thread's instance sees the same tensors). */
+export function instantiateKernels(module: WasmModule, memory: WasmMemory): KernelExports {
+  const instance = new webAssembly.Instance(module, { env: { memory } });
+  return instance.exports as unknown as KernelExports;
+}

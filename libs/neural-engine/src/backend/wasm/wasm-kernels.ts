@@ -1,0 +1,53 @@
+import { FloatArena, type WasmF32 } from './float-arena.js';
+import { type GemmOptions, gemm } from './gemm.js';
+import { type KernelExports, instantiateKernels, kernelModule } from './kernel-module.js';
+import { type SharedMemoryOptions, createSharedMemory } from './shared-memory.js';
+import type { WasmMemory, WasmModule } from './webassembly.js';
+
+/*
+ * One thread's handle on the WebAssembly kernels: an instance of the module over the shared memory, plus the scratch
+ * this thread's calls use. The owning thread (`WasmKernels.create`) also holds the arena that allocates tensors;
+ * other threads (`WasmKernels.attach`, e.g. in a worker given module, memory and a scratch buffer through workerData)
+ * only compute on pointers they are handed.
+ */
+export class WasmKernels {
+  private constructor(
+    readonly module: WasmModule,
+    readonly memory: WasmMemory,
+    readonly exports: KernelExports,
+    /** This thread's gemm scratch. */
+    readonly scratch: WasmF32,
+    private readonly ownArena: FloatArena | undefined,
+  ) {}
+
+  /** A new shared memory, its arena (starting above the module's own data) and this thread's instance. */
+  static create(options: SharedMemoryOptions & { module?: WasmModule } = {}): WasmKernels {
+    const module = options.module ?? kernelModule();
+    const memory = createSharedMemory(options);
+    const exports = instantiateKernels(module, memory);
+    const arena = new FloatArena(memory, exports.heapBase());
+    const scratch = arena.alloc(exports.gemmScratchBytes() / 4);
+    return new WasmKernels(module, memory, exports, scratch, arena);
+  }
+
+  /** Another thread's instance over an existing memory, computing with `scratch` (from `allocateScratch`). */
+  static attach(module: WasmModule, memory: WasmMemory, scratch: WasmF32): WasmKernels {
+    return new WasmKernels(module, memory, instantiateKernels(module, memory), scratch, undefined);
+  }
+
+  /** The allocator of the shared memory; only on the thread that created it. */
+  get arena(): FloatArena {
+    if (!this.ownArena) throw new Error('this WasmKernels was attached to another thread\'s memory: allocate on the owning thread');
+    return this.ownArena;
+  }
+
+  /** Scratch for one more concurrent thread's calls. */
+  allocateScratch(): WasmF32 {
+    return this.arena.alloc(this.exports.gemmScratchBytes() / 4);
+  }
+
+  /** C = op(A)·op(B) (or C += ...) over rows [rowStart, rowEnd) of C; see gemm.ts. */
+  gemm(a: WasmF32, b: WasmF32, c: WasmF32, m: number, k: number, n: number, options?: GemmOptions): void {
+    gemm(this.exports, this.memory, a, b, c, m, k, n, this.scratch, options);
+  }
+}
