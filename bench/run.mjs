@@ -33,7 +33,14 @@ if (options.help) {
 const startedAt = new Date();
 const loadAtStart = loadAverage();
 const machine = machineFacts();
-const { variants, notes, facts } = await planSystems(options);
+let plan;
+try {
+  plan = await planSystems(options);
+} catch (error) {
+  console.error(error.message);
+  process.exit(2);
+}
+const { variants, skipped, notes, facts } = plan;
 if (machine.kilnDist.stale) {
   notes.push(`Kiln: libs/neural-engine/dist (newest ${machine.kilnDist.distNewest}) is older than its sources (newest ${machine.kilnDist.srcNewest}): this run measures the last build; run npx tsc -b first to measure the current code.`);
 }
@@ -89,7 +96,7 @@ for (let run = 1; run <= options.runs; run++) {
 }
 
 const loadAtEnd = loadAverage();
-const rows = aggregate(measurements, workloads, variants);
+const rows = aggregate(measurements, workloads, variants, skipped);
 log();
 log(renderTable(rows));
 log();

@@ -4,11 +4,22 @@ import { summarize } from './stats.mjs';
 
 const key = (workload, system, threads) => `${workload}|${system}|${threads}`;
 
-/** Groups raw measurements into rows in the order workloads × variants were planned. */
-export function aggregate(measurements, workloads, variants) {
+/**
+ * Groups raw measurements into rows in the order workloads × variants were planned; a pair that was not measured
+ * gets a row saying why (`notMeasured`) rather than disappearing from the table.
+ */
+export function aggregate(measurements, workloads, variants, skipped = []) {
   const rows = [];
+  const order = ['kiln', 'tfjs-cpu', 'tfjs-wasm', 'torch'];
+  const all = [...variants, ...skipped.map((s) => ({ ...s, skipped: true }))].sort(
+    (a, b) => order.indexOf(a.system) - order.indexOf(b.system) || a.threads - b.threads,
+  );
   for (const w of workloads) {
-    for (const v of variants) {
+    for (const v of all) {
+      if (v.skipped) {
+        rows.push({ ...emptyRow(w.id, v.system, v.threads), notMeasured: v.reason });
+        continue;
+      }
       const mine = measurements.filter((m) => m.workload === w.id && m.system === v.system && m.threads === v.threads);
       if (mine.length === 0) continue;
       const ok = mine.filter((m) => m.result).map((m) => m.result);
@@ -50,14 +61,25 @@ export function aggregate(measurements, workloads, variants) {
   return rows;
 }
 
+function emptyRow(workload, system, threads) {
+  const row = { workload, system, threads, threadsRequested: threads, batch: null, runs: 0, errors: [], perRun: [] };
+  for (const p of ['trainSamplesPerSec', 'inferSamplesPerSec', 'peakRssMiB']) Object.assign(row, { [p]: null, [`${p}Min`]: null, [`${p}Max`]: null });
+  return Object.assign(row, { trainCannot: null, inferCannot: null, trainSingleBatch: false, backend: null });
+}
+
 /**
  * Kiln/peer ratios: each peer against Kiln at the same thread count (Kiln at 1 thread when that count was not
  * measured, recorded in `ratioAgainst`); each Kiln row above 1 thread against Kiln at 1 thread (the scaling of
  * target 5). Above 1 means Kiln is faster.
  */
 function addRatios(rows) {
-  const byKey = new Map(rows.map((r) => [key(r.workload, r.system, r.threadsRequested), r]));
+  const measured = rows.filter((r) => !r.notMeasured);
+  const byKey = new Map(measured.map((r) => [key(r.workload, r.system, r.threadsRequested), r]));
   for (const r of rows) {
+    if (r.notMeasured) {
+      Object.assign(r, { ratioAgainst: null, kilnOverPeerTrain: null, kilnOverPeerInfer: null, kilnRssOverPeer: null });
+      continue;
+    }
     const kiln = r.system === 'kiln'
       ? (r.threadsRequested > 1 ? byKey.get(key(r.workload, 'kiln', 1)) : null)
       : (byKey.get(key(r.workload, 'kiln', r.threadsRequested)) ?? byKey.get(key(r.workload, 'kiln', 1)));

@@ -31,7 +31,7 @@ export function runChild(variant, spec, { timeoutMs, verbose, cwd }) {
       clearTimeout(timer);
       if (signal === 'SIGKILL') return resolve({ error: `killed after the ${Math.round(timeoutMs / 1000)} s limit`, output });
       const result = stdout.match(/^BENCH_RESULT (.+)$/m)?.[1] ?? null;
-      if (result === null) return resolve({ error: `exited with ${signal ?? `code ${code}`} without a result`, output });
+      if (result === null) return resolve({ error: `exited with ${signal ?? `code ${code}`} without a result${reason(output)}`, output });
       try {
         resolve({ result: JSON.parse(result) });
       } catch {
@@ -39,4 +39,11 @@ export function runChild(variant, spec, { timeoutMs, verbose, cwd }) {
       }
     });
   });
+}
+
+/** The line of a crashed child's output that says what went wrong (its error message), for the table's footnote. */
+function reason(output) {
+  const lines = output.split('\n').map((l) => l.trim()).filter(Boolean);
+  const line = lines.findLast((l) => /^(\w*Error|Exception)\b.*:/.test(l)) ?? lines.at(-1);
+  return line ? `: ${line.slice(0, 240)}` : '';
 }

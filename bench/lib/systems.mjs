@@ -18,21 +18,26 @@ export function probeTorch(python) {
 }
 
 /**
- * Every (system, threads) pair to measure, plus notes on what was left out and why. Thread variables for PyTorch
+ * Every (system, threads) pair to measure, the pairs left out (`skipped`, with the reason) and notes for the header. Thread variables for PyTorch
  * are set explicitly: left alone, OpenMP and OpenBLAS each start a thread per core and oversubscribe the machine.
  */
 export async function planSystems(options) {
   const variants = [];
+  const skipped = [];
   const notes = [];
   const facts = {};
   const wanted = new Set(options.systems);
 
   if (wanted.has('kiln')) {
     const caps = engineCapabilities(await importEngine());
+    if (!caps.factory && options.kilnBackend !== 'default' && options.kilnBackend !== 'js') {
+      throw new Error(`--kiln-backend ${options.kilnBackend}: this engine build has no backend factory (createBackend), only JsBackend; expected js or default`);
+    }
     facts.kilnThreadPool = caps.threadPool;
     const counts = caps.threadPool ? options.threads : [1];
     if (!caps.threadPool && options.threads.some((t) => t !== 1)) {
       notes.push(`Kiln: ${caps.note}; thread counts ${options.threads.filter((t) => t !== 1).join(', ')} not measured.`);
+      for (const threads of options.threads.filter((t) => t !== 1)) skipped.push({ system: 'kiln', threads, reason: `Kiln at ${threads} threads: the engine has no thread pool yet` });
     }
     for (const threads of counts) {
       variants.push({ system: 'kiln', threads, command: process.execPath, args: [child('kiln.mjs')], env: {}, extra: { kilnBackend: options.kilnBackend } });
@@ -49,6 +54,7 @@ export async function planSystems(options) {
     facts.torch = torch.available ? torch.version : null;
     if (!torch.available) {
       notes.push(`PyTorch: NOT MEASURED — ${torch.reason}.`);
+      for (const threads of options.threads) skipped.push({ system: 'torch', threads, reason: `PyTorch: ${torch.reason}` });
     } else {
       for (const threads of options.threads) {
         const n = String(threads);
@@ -63,5 +69,5 @@ export async function planSystems(options) {
       }
     }
   }
-  return { variants, notes, facts };
+  return { variants, skipped, notes, facts };
 }

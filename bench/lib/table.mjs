@@ -25,6 +25,7 @@ export function renderTable(rows) {
     return `[${i + 1}]`;
   };
   const rate = (r, name) => {
+    if (r.notMeasured) return `not measured ${mark(r.notMeasured)}`;
     if (r[`${name}Cannot`]) return `cannot ${mark(`${SYSTEM_LABELS[r.system]} cannot ${name === 'train' ? 'train' : 'run'} ${r.workload}: ${r[`${name}Cannot`]}`)}`;
     const median = r[`${name}SamplesPerSec`];
     if (median === null) return r.errors.length ? `failed ${mark(`${SYSTEM_LABELS[r.system]} ${r.workload}: ${r.errors.join('; ')}`)}` : '—';
@@ -33,6 +34,7 @@ export function renderTable(rows) {
     return `${formatRate(median)}${range}${single}`;
   };
   const ratio = (r, name) => {
+    if (r.notMeasured) return '—';
     const v = r[`kilnOverPeer${name}`];
     if (r.system === 'kiln') return v === null ? '' : `${formatRatio(v)} ${mark('Kiln rows above 1 thread: speed-up over Kiln at 1 thread')}`;
     if (v === null) return '—';
@@ -48,7 +50,7 @@ export function renderTable(rows) {
     String(r.threads),
     rate(r, 'train'),
     rate(r, 'infer'),
-    r.peakRssMiB === null ? '—' : `${Math.round(r.peakRssMiB)}${r.runs > 1 ? ` [${Math.round(r.peakRssMiBMin)}–${Math.round(r.peakRssMiBMax)}]` : ''}`,
+    r.notMeasured ? '—' : r.peakRssMiB === null ? '—' : `${Math.round(r.peakRssMiB)}${r.runs > 1 ? ` [${Math.round(r.peakRssMiBMin)}–${Math.round(r.peakRssMiBMax)}]` : ''}`,
     ratio(r, 'Train'),
     ratio(r, 'Infer'),
     `${r.runs}${r.errors.length ? ` (+${r.errors.length} failed ${mark(`${SYSTEM_LABELS[r.system]} ${r.workload}: ${r.errors.join('; ')}`)})` : ''}`,
