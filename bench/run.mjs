@@ -42,7 +42,8 @@ try {
 }
 const { variants, skipped, notes, facts } = plan;
 if (machine.kilnDist.stale) {
-  notes.push(`Kiln: libs/neural-engine/dist (newest ${machine.kilnDist.distNewest}) is older than its sources (newest ${machine.kilnDist.srcNewest}): this run measures the last build; run npx tsc -b first to measure the current code.`);
+  const files = machine.kilnDist.staleFiles;
+  notes.push(`Kiln: ${files.length} engine source file(s) newer than their build in dist (${files.slice(0, 4).join(', ')}${files.length > 4 ? ', …' : ''}): this run measures the last build; run npx tsc -b first to measure the current code.`);
 }
 if (options.smoke) notes.unshift('SMOKE MODE: batch 4, 2 timed batches, 1 run. It checks that the harness works; the figures mean nothing.');
 

@@ -40,21 +40,25 @@ export async function createKilnBackend(engine, { backend, threads }) {
   return { backend: new engine.JsBackend('float32'), name: 'js', threads: 1, close: async () => {} };
 }
 
-/** Whether dist is older than the sources (the bench would measure stale code): the newest file on each side. */
+/**
+ * Source files whose build in dist is missing or older (the bench would measure stale code): each
+ * `src/x.ts` against its `dist/x.js`, skipping what the engine's tsconfig excludes (tests, src/testing/).
+ */
 export function distFreshness() {
-  const newest = (dir, keep) => {
-    let best = 0;
-    const walk = (d) => {
-      for (const entry of readdirSync(d, { withFileTypes: true })) {
-        const p = path.join(d, entry.name);
-        if (entry.isDirectory()) walk(p);
-        else if (keep(entry.name)) best = Math.max(best, statSync(p).mtimeMs);
+  const stale = [];
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (p !== path.join(engineRoot, 'src', 'testing')) walk(p);
       }
-    };
-    if (existsSync(dir)) walk(dir);
-    return best;
+      else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') && !entry.name.endsWith('.d.ts')) {
+        const rel = path.relative(path.join(engineRoot, 'src'), p);
+        const built = path.join(engineRoot, 'dist', rel.replace(/\.ts$/, '.js'));
+        if (!existsSync(built) || statSync(built).mtimeMs < statSync(p).mtimeMs) stale.push(rel);
+      }
+    }
   };
-  const src = newest(path.join(engineRoot, 'src'), (n) => n.endsWith('.ts') && !n.endsWith('.test.ts'));
-  const dist = newest(path.join(engineRoot, 'dist'), (n) => n.endsWith('.js'));
-  return { srcNewest: new Date(src).toISOString(), distNewest: dist ? new Date(dist).toISOString() : null, stale: dist < src };
+  if (existsSync(path.join(engineRoot, 'src'))) walk(path.join(engineRoot, 'src'));
+  return { stale: stale.length > 0, staleFiles: stale };
 }
