@@ -93,6 +93,11 @@ export class FloatArena {
     return new Float32Array(this.memory.buffer, buffer.ptr, buffer.length);
   }
 
+  /** An Int32Array over the buffer (index arrays such as max pooling's argmax share the float allocator). */
+  viewInt32(buffer: WasmF32): Int32Array {
+    return new Int32Array(this.memory.buffer, buffer.ptr, buffer.length);
+  }
+
   private insertFree(block: Block): void {
     const free = this.free;
     let i = 0;

@@ -21,6 +21,12 @@ export interface KernelExports {
   ): void;
   gemmScratchBytes(): number;
   heapBase(): number;
+  im2col(x: number, cols: number, geometry: number, start: number, count: number, rowStart: number, rowEnd: number): void;
+  col2im(cols: number, dx: number, geometry: number, start: number, count: number, rowStart: number, rowEnd: number): void;
+  maxPool(x: number, y: number, argmax: number, geometry: number, rowStart: number, rowEnd: number): void;
+  maxPoolBackward(dy: number, argmax: number, dx: number, geometry: number, rowStart: number, rowEnd: number): void;
+  avgPool(x: number, y: number, geometry: number, rowStart: number, rowEnd: number): void;
+  avgPoolBackward(dy: number, dx: number, geometry: number, rowStart: number, rowEnd: number): void;
 }
 
 /** Absolute path of kernels.wasm. */

@@ -3,6 +3,8 @@ import { type GemmOptions, gemm } from './gemm.js';
 import { type KernelExports, instantiateKernels, kernelModule } from './kernel-module.js';
 import { type SharedMemoryOptions, createSharedMemory } from './shared-memory.js';
 import type { WasmMemory, WasmModule } from './webassembly.js';
+import * as window from './window.js';
+import type { ChannelRange, WindowGeometry } from '../../kernels/window-geometry.js';
 
 /*
  * One thread's handle on the WebAssembly kernels: an instance of the module over the shared memory, plus the scratch
@@ -49,5 +51,35 @@ export class WasmKernels {
   /** C = op(A)·op(B) (or C += ...) over rows [rowStart, rowEnd) of C; see gemm.ts. */
   gemm(a: WasmF32, b: WasmF32, c: WasmF32, m: number, k: number, n: number, options?: GemmOptions): void {
     gemm(this.exports, this.memory, a, b, c, m, k, n, this.scratch, options);
+  }
+
+  /** Receptive fields of x as rows of cols; see window.ts. */
+  im2col(x: WasmF32, cols: WasmF32, g: WindowGeometry, range?: ChannelRange, rows?: window.RowRange): void {
+    window.im2col(this, x, cols, g, range, rows);
+  }
+
+  /** dx += the adjoint of im2col. */
+  col2im(cols: WasmF32, dx: WasmF32, g: WindowGeometry, range?: ChannelRange, rows?: window.RowRange): void {
+    window.col2im(this, cols, dx, g, range, rows);
+  }
+
+  /** Max pooling; `argmax` is an int32 buffer (allocated like a float one) of the output's size. */
+  maxPool(x: WasmF32, y: WasmF32, argmax: WasmF32, g: WindowGeometry, rows?: window.RowRange): void {
+    window.maxPool(this, x, y, argmax, g, rows);
+  }
+
+  /** Max pooling's input gradient (dx overwritten). */
+  maxPoolBackward(dy: WasmF32, argmax: WasmF32, dx: WasmF32, g: WindowGeometry, rows?: window.RowRange): void {
+    window.maxPoolBackward(this, dy, argmax, dx, g, rows);
+  }
+
+  /** Average pooling over the real elements of each window. */
+  avgPool(x: WasmF32, y: WasmF32, g: WindowGeometry, rows?: window.RowRange): void {
+    window.avgPool(this, x, y, g, rows);
+  }
+
+  /** Average pooling's input gradient (dx overwritten). */
+  avgPoolBackward(dy: WasmF32, dx: WasmF32, g: WindowGeometry, rows?: window.RowRange): void {
+    window.avgPoolBackward(this, dy, dx, g, rows);
   }
 }

@@ -1,0 +1,261 @@
+/*
+ * im2col/col2im and max/average pooling over channels-last images, the WebAssembly versions of
+ * src/kernels/im2col.ts and src/kernels/pooling.ts. Each computes the same rows, in the same order, with the same
+ * float operations as its TypeScript twin (average pooling sums in f64 like the JS Float64Array accumulator; JS
+ * float32 `+=` rounds exactly like an f32 add), so results are bitwise equal to the JS kernels, whatever the row split.
+ *
+ * The window geometry is passed as a pointer to 14 i32 in the order of G_* below (src/backend/wasm/window.ts writes it).
+ */
+
+const G_BATCH = 0;
+const G_IN_H = 1;
+const G_IN_W = 2;
+const G_CHANNELS = 3;
+const G_K_H = 4;
+const G_K_W = 5;
+const G_STRIDE_H = 6;
+const G_STRIDE_W = 7;
+const G_DILATION_H = 8;
+const G_DILATION_W = 9;
+const G_PAD_TOP = 10;
+const G_PAD_LEFT = 11;
+const G_OUT_H = 12;
+const G_OUT_W = 13;
+
+// @ts-ignore: decorator
+@inline
+function gi(g: usize, index: i32): i32 {
+  return load<i32>(g + (<usize>index << 2));
+}
+
+/** cols[r, (ki·kW + kj)·count + c] = x[n, ih, iw, start + c] (0 outside the image) for output rows r in [r0, r1). */
+export function im2col(x: usize, cols: usize, g: usize, start: i32, count: i32, r0: i32, r1: i32): void {
+  const inH = gi(g, G_IN_H), inW = gi(g, G_IN_W), channels = gi(g, G_CHANNELS);
+  const kH = gi(g, G_K_H), kW = gi(g, G_K_W);
+  const strideH = gi(g, G_STRIDE_H), strideW = gi(g, G_STRIDE_W);
+  const dilationH = gi(g, G_DILATION_H), dilationW = gi(g, G_DILATION_W);
+  const padTop = gi(g, G_PAD_TOP), padLeft = gi(g, G_PAD_LEFT);
+  const outH = gi(g, G_OUT_H), outW = gi(g, G_OUT_W);
+  const width = kH * kW * count;
+  const run = <usize>count << 2;
+  for (let r = r0; r < r1; r++) {
+    const ow = r % outW;
+    const oh = (r / outW) % outH;
+    const n = r / (outW * outH);
+    let o = cols + ((<usize>r * <usize>width) << 2);
+    for (let ki = 0; ki < kH; ki++) {
+      const ih = oh * strideH + ki * dilationH - padTop;
+      for (let kj = 0; kj < kW; kj++) {
+        const iw = ow * strideW + kj * dilationW - padLeft;
+        if (ih < 0 || ih >= inH || iw < 0 || iw >= inW) {
+          memory.fill(o, 0, run);
+        } else {
+          const src = x + ((<usize>(((n * inH + ih) * inW + iw) * channels + start)) << 2);
+          // Short runs (a single channel, as in a first conv layer) are cheaper copied by hand than by memory.copy.
+          if (count < 8) for (let c = 0; c < count; c++) store<f32>(o + (<usize>c << 2), load<f32>(src + (<usize>c << 2)));
+          else memory.copy(o, src, run);
+        }
+        o += run;
+      }
+    }
+  }
+}
+
+/** dx[n, ih, iw, start + c] += Σ cols[...] over the (output row, tap) pairs that read it, for input rows (n, ih) in [r0, r1). */
+export function col2im(cols: usize, dx: usize, g: usize, start: i32, count: i32, r0: i32, r1: i32): void {
+  const inH = gi(g, G_IN_H), inW = gi(g, G_IN_W), channels = gi(g, G_CHANNELS);
+  const kH = gi(g, G_K_H), kW = gi(g, G_K_W);
+  const strideH = gi(g, G_STRIDE_H), strideW = gi(g, G_STRIDE_W);
+  const dilationH = gi(g, G_DILATION_H), dilationW = gi(g, G_DILATION_W);
+  const padTop = gi(g, G_PAD_TOP), padLeft = gi(g, G_PAD_LEFT);
+  const outH = gi(g, G_OUT_H), outW = gi(g, G_OUT_W);
+  const width = kH * kW * count;
+  for (let row = r0; row < r1; row++) {
+    const ih = row % inH;
+    const n = row / inH;
+    for (let ki = 0; ki < kH; ki++) {
+      const th = ih + padTop - ki * dilationH;
+      if (th < 0 || th % strideH != 0) continue;
+      const oh = th / strideH;
+      if (oh >= outH) continue;
+      for (let iw = 0; iw < inW; iw++) {
+        const d = dx + ((<usize>(((n * inH + ih) * inW + iw) * channels + start)) << 2);
+        for (let kj = 0; kj < kW; kj++) {
+          const tw = iw + padLeft - kj * dilationW;
+          if (tw < 0 || tw % strideW != 0) continue;
+          const ow = tw / strideW;
+          if (ow >= outW) continue;
+          const s = cols + ((<usize>(((n * outH + oh) * outW + ow) * width + (ki * kW + kj) * count)) << 2);
+          let c = 0;
+          for (; c + 4 <= count; c += 4) {
+            const at = <usize>c << 2;
+            v128.store(d + at, f32x4.add(v128.load(d + at), v128.load(s + at)));
+          }
+          for (; c < count; c++) {
+            const at = <usize>c << 2;
+            store<f32>(d + at, load<f32>(d + at) + load<f32>(s + at));
+          }
+        }
+      }
+    }
+  }
+}
+
+/** First output position whose window covers input position i (the JS coveringOutputs, lower end). */
+// @ts-ignore: decorator
+@inline
+function firstCovering(i: i32, pad: i32, stride: i32, kernel: i32): i32 {
+  const t = i + pad - kernel + 1;
+  // ceil(t / stride) for any sign of t.
+  const q = t > 0 ? (t + stride - 1) / stride : -((-t) / stride);
+  return max(q, 0);
+}
+
+/** Last output position whose window covers input position i. */
+// @ts-ignore: decorator
+@inline
+function lastCovering(i: i32, pad: i32, stride: i32, out: i32): i32 {
+  const t = i + pad;
+  // floor(t / stride); t >= 0 whenever pad >= 0.
+  const q = t >= 0 ? t / stride : -((-t + stride - 1) / stride);
+  return min(q, out - 1);
+}
+
+/** y = max over each window, argmax = flat index into x of the first maximum, for output rows (n, oh) in [r0, r1). */
+export function maxPool(x: usize, y: usize, argmax: usize, g: usize, r0: i32, r1: i32): void {
+  const inH = gi(g, G_IN_H), inW = gi(g, G_IN_W), C = gi(g, G_CHANNELS);
+  const kH = gi(g, G_K_H), kW = gi(g, G_K_W);
+  const strideH = gi(g, G_STRIDE_H), strideW = gi(g, G_STRIDE_W);
+  const padTop = gi(g, G_PAD_TOP), padLeft = gi(g, G_PAD_LEFT);
+  const outH = gi(g, G_OUT_H), outW = gi(g, G_OUT_W);
+  for (let row = r0; row < r1; row++) {
+    const oh = row % outH;
+    const n = row / outH;
+    const h0 = max(oh * strideH - padTop, 0);
+    const h1 = min(oh * strideH - padTop + kH, inH);
+    for (let ow = 0; ow < outW; ow++) {
+      const w0 = max(ow * strideW - padLeft, 0);
+      const w1 = min(ow * strideW - padLeft + kW, inW);
+      const o = (row * outW + ow) * C;
+      for (let c = 0; c < C; c++) {
+        let best = -Infinity as f32;
+        let at = -1;
+        for (let ih = h0; ih < h1; ih++) {
+          for (let iw = w0; iw < w1; iw++) {
+            const i = ((n * inH + ih) * inW + iw) * C + c;
+            const v = load<f32>(x + (<usize>i << 2));
+            // `at < 0` takes the first element even when it is NaN or -Infinity, as the JS kernel does.
+            if (v > best || at < 0) {
+              best = v;
+              at = i;
+            }
+          }
+        }
+        store<f32>(y + (<usize>(o + c) << 2), best);
+        store<i32>(argmax + (<usize>(o + c) << 2), at);
+      }
+    }
+  }
+}
+
+/** dx[i] = Σ dy[o] over the outputs o whose argmax is i; dx rows (n, ih) in [r0, r1) are overwritten. */
+export function maxPoolBackward(dy: usize, argmax: usize, dx: usize, g: usize, r0: i32, r1: i32): void {
+  const inH = gi(g, G_IN_H), inW = gi(g, G_IN_W), C = gi(g, G_CHANNELS);
+  const kH = gi(g, G_K_H), kW = gi(g, G_K_W);
+  const strideH = gi(g, G_STRIDE_H), strideW = gi(g, G_STRIDE_W);
+  const padTop = gi(g, G_PAD_TOP), padLeft = gi(g, G_PAD_LEFT);
+  const outH = gi(g, G_OUT_H), outW = gi(g, G_OUT_W);
+  if (r1 <= r0) return;
+  memory.fill(dx + ((<usize>r0 * <usize>inW * <usize>C) << 2), 0, (<usize>(r1 - r0) * <usize>inW * <usize>C) << 2);
+  for (let row = r0; row < r1; row++) {
+    const ih = row % inH;
+    const n = row / inH;
+    const oh0 = firstCovering(ih, padTop, strideH, kH), oh1 = lastCovering(ih, padTop, strideH, outH);
+    for (let iw = 0; iw < inW; iw++) {
+      const ow0 = firstCovering(iw, padLeft, strideW, kW), ow1 = lastCovering(iw, padLeft, strideW, outW);
+      const base = (row * inW + iw) * C;
+      for (let oh = oh0; oh <= oh1; oh++) {
+        for (let ow = ow0; ow <= ow1; ow++) {
+          const o = ((n * outH + oh) * outW + ow) * C;
+          for (let c = 0; c < C; c++) {
+            if (load<i32>(argmax + (<usize>(o + c) << 2)) == base + c) {
+              const d = dx + (<usize>(base + c) << 2);
+              store<f32>(d, load<f32>(d) + load<f32>(dy + (<usize>(o + c) << 2)));
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/** Number of real (non-padding) input elements in the window of output (oh, ow). */
+// @ts-ignore: decorator
+@inline
+function windowCount(g: usize, oh: i32, ow: i32): i32 {
+  const sH = gi(g, G_STRIDE_H), sW = gi(g, G_STRIDE_W), pT = gi(g, G_PAD_TOP), pL = gi(g, G_PAD_LEFT);
+  const h0 = max(oh * sH - pT, 0);
+  const h1 = min(oh * sH - pT + gi(g, G_K_H), gi(g, G_IN_H));
+  const w0 = max(ow * sW - pL, 0);
+  const w1 = min(ow * sW - pL + gi(g, G_K_W), gi(g, G_IN_W));
+  return max(h1 - h0, 0) * max(w1 - w0, 0);
+}
+
+/** y = mean of the real elements of each window (summed in f64), for output rows (n, oh) in [r0, r1). */
+export function avgPool(x: usize, y: usize, g: usize, r0: i32, r1: i32): void {
+  const inH = gi(g, G_IN_H), inW = gi(g, G_IN_W), C = gi(g, G_CHANNELS);
+  const kH = gi(g, G_K_H), kW = gi(g, G_K_W);
+  const strideH = gi(g, G_STRIDE_H), strideW = gi(g, G_STRIDE_W);
+  const padTop = gi(g, G_PAD_TOP), padLeft = gi(g, G_PAD_LEFT);
+  const outH = gi(g, G_OUT_H), outW = gi(g, G_OUT_W);
+  for (let row = r0; row < r1; row++) {
+    const oh = row % outH;
+    const n = row / outH;
+    const h0 = max(oh * strideH - padTop, 0);
+    const h1 = min(oh * strideH - padTop + kH, inH);
+    for (let ow = 0; ow < outW; ow++) {
+      const w0 = max(ow * strideW - padLeft, 0);
+      const w1 = min(ow * strideW - padLeft + kW, inW);
+      const inv = 1.0 / <f64>windowCount(g, oh, ow);
+      const o = (row * outW + ow) * C;
+      for (let c = 0; c < C; c++) {
+        let acc: f64 = 0;
+        for (let ih = h0; ih < h1; ih++) {
+          for (let iw = w0; iw < w1; iw++) acc += <f64>load<f32>(x + (<usize>(((n * inH + ih) * inW + iw) * C + c) << 2));
+        }
+        store<f32>(y + (<usize>(o + c) << 2), <f32>(acc * inv));
+      }
+    }
+  }
+}
+
+/** dx[n, ih, iw, c] = Σ dy[o] / count(o) over the windows covering it; dx rows (n, ih) in [r0, r1) are overwritten. */
+export function avgPoolBackward(dy: usize, dx: usize, g: usize, r0: i32, r1: i32): void {
+  const inH = gi(g, G_IN_H), inW = gi(g, G_IN_W), C = gi(g, G_CHANNELS);
+  const kH = gi(g, G_K_H), kW = gi(g, G_K_W);
+  const strideH = gi(g, G_STRIDE_H), strideW = gi(g, G_STRIDE_W);
+  const padTop = gi(g, G_PAD_TOP), padLeft = gi(g, G_PAD_LEFT);
+  const outH = gi(g, G_OUT_H), outW = gi(g, G_OUT_W);
+  if (r1 <= r0) return;
+  memory.fill(dx + ((<usize>r0 * <usize>inW * <usize>C) << 2), 0, (<usize>(r1 - r0) * <usize>inW * <usize>C) << 2);
+  for (let row = r0; row < r1; row++) {
+    const ih = row % inH;
+    const n = row / inH;
+    const oh0 = firstCovering(ih, padTop, strideH, kH), oh1 = lastCovering(ih, padTop, strideH, outH);
+    for (let iw = 0; iw < inW; iw++) {
+      const ow0 = firstCovering(iw, padLeft, strideW, kW), ow1 = lastCovering(iw, padLeft, strideW, outW);
+      const base = dx + (<usize>((row * inW + iw) * C) << 2);
+      for (let oh = oh0; oh <= oh1; oh++) {
+        for (let ow = ow0; ow <= ow1; ow++) {
+          const inv = 1.0 / <f64>windowCount(g, oh, ow);
+          const o = dy + (<usize>(((n * outH + oh) * outW + ow) * C) << 2);
+          for (let c = 0; c < C; c++) {
+            const d = base + (<usize>c << 2);
+            // f32(f64(dx) + f64(dy)·inv): the rounding of the JS Float32Array `+=` with a float64 product.
+            store<f32>(d, <f32>(<f64>load<f32>(d) + <f64>load<f32>(o + (<usize>c << 2)) * inv));
+          }
+        }
+      }
+    }
+  }
+}
