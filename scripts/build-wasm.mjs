@@ -4,7 +4,7 @@
 // compiler version are those of the last build (hash stamp beside the output, like setup.mjs's Prisma stamp).
 // Plain Node ESM; usable as `node scripts/build-wasm.mjs [--force]` or `import { buildWasm } from './build-wasm.mjs'`.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -54,8 +54,14 @@ export async function buildWasm({ force = false } = {}) {
   const { default: asc } = await import('assemblyscript/asc');
   let messages = '';
   const sink = { write: (text) => { messages += String(text); return true; } };
-  const { error } = await asc.main([entry, '--outFile', output, ...ASC_FLAGS], { stdout: sink, stderr: sink });
-  if (error) throw new Error(`AssemblyScript compile of ${path.relative(root, entry)} failed: ${error.message}\n${messages}`);
+  // Written beside the output, then renamed over it: concurrent builds (parallel test files) never expose a partial file.
+  const temporary = `${output}.${process.pid}.tmp`;
+  const { error } = await asc.main([entry, '--outFile', temporary, ...ASC_FLAGS], { stdout: sink, stderr: sink });
+  if (error) {
+    rmSync(temporary, { force: true });
+    throw new Error(`AssemblyScript compile of ${path.relative(root, entry)} failed: ${error.message}\n${messages}`);
+  }
+  renameSync(temporary, output);
   writeFileSync(stamp, `${hash}\n`);
   return 'compiled';
 }
