@@ -33,8 +33,25 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
     forceCloseConnections: 'idle',
   });
   registerErrorHandling(app);
+  // Requests still in flight when shutdown begins finish, then their connections close instead of idling in
+  // keep-alive until the server's timeout holds the exit back.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
   registerTenancy(app, deps.defaultTenantId);
-  await app.register(websocket, { options: { maxPayload: 4 * 1024 } });
+  await app.register(websocket, {
+    // Clients only listen; a flood of messages is cut here.
+    options: { maxPayload: 4 * 1024 },
+    // On shutdown, tell clients to reconnect elsewhere (1001 going away), rather than closing without a code.
+    preClose(this: FastifyInstance, done: () => void) {
+      for (const client of this.websocketServer.clients) client.close(1001, 'server shutting down');
+      this.websocketServer.close(() => done());
+    },
+  });
   registerHealth(app, deps);
   await registerCreateDataset(app, deps);
   registerListDatasets(app, deps);

@@ -21,19 +21,10 @@ const streamQuerySchema = z.strictObject({
  * connected).
  */
 export function registerJobStreams(app: FastifyInstance, deps: AppDeps): void {
-  // Open sockets, closed with 1001 (going away) when the server shuts down.
-  const sockets = new Set<WebSocket>();
-  const track = (socket: WebSocket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    // Clients only listen; whatever they send is ignored, and a flood is cut by maxPayload.
-    socket.on('message', () => {});
-  };
+  // Clients only listen: whatever they send is ignored (app.ts cuts floods with maxPayload and closes sockets with
+  // 1001 on shutdown).
+  const track = (socket: WebSocket) => socket.on('message', () => {});
   const readHistory = (tenantId: string): HistoryReader => (jobId, after, limit) => listJobEvents(deps.db, tenantId, jobId, { after, limit });
-
-  app.addHook('preClose', async () => {
-    for (const socket of sockets) socket.close(1001, 'server shutting down');
-  });
 
   // Validation runs before the upgrade, so an unknown job is a plain HTTP 404 in the error shape.
   const checkJob = async (request: FastifyRequest, reply: FastifyReply) => {
