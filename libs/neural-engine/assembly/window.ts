@@ -28,6 +28,14 @@ function gi(g: usize, index: i32): i32 {
   return load<i32>(g + (<usize>index << 2));
 }
 
+/** Copies `bytes` (a multiple of 4): short runs (a single channel, as in a first conv layer) by hand, long ones by memory.copy. */
+// @ts-ignore: decorator
+@inline
+function copyRun(dst: usize, src: usize, bytes: usize): void {
+  if (bytes < 32) for (let b: usize = 0; b < bytes; b += 4) store<f32>(dst + b, load<f32>(src + b));
+  else memory.copy(dst, src, bytes);
+}
+
 /** cols[r, (ki·kW + kj)·count + c] = x[n, ih, iw, start + c] (0 outside the image) for output rows r in [r0, r1). */
 export function im2col(x: usize, cols: usize, g: usize, start: i32, count: i32, r0: i32, r1: i32): void {
   const inH = gi(g, G_IN_H), inW = gi(g, G_IN_W), channels = gi(g, G_CHANNELS);
@@ -43,17 +51,25 @@ export function im2col(x: usize, cols: usize, g: usize, start: i32, count: i32, 
     const oh = (r / outW) % outH;
     const n = r / (outW * outH);
     let o = cols + ((<usize>r * <usize>width) << 2);
+    const iw0 = ow * strideW - padLeft;
+    // All channels, no horizontal dilation, window inside the row: the kW taps of a kernel row are kW·channels
+    // consecutive floats of x, copied in one go (the common case of a convolution over every channel).
+    const wholeRow = count == channels && dilationW == 1 && iw0 >= 0 && iw0 + kW <= inW;
+    const rowRun = run * <usize>kW;
     for (let ki = 0; ki < kH; ki++) {
       const ih = oh * strideH + ki * dilationH - padTop;
+      if (wholeRow && ih >= 0 && ih < inH) {
+        copyRun(o, x + ((<usize>(((n * inH + ih) * inW + iw0) * channels)) << 2), rowRun);
+        o += rowRun;
+        continue;
+      }
       for (let kj = 0; kj < kW; kj++) {
         const iw = ow * strideW + kj * dilationW - padLeft;
         if (ih < 0 || ih >= inH || iw < 0 || iw >= inW) {
           memory.fill(o, 0, run);
         } else {
           const src = x + ((<usize>(((n * inH + ih) * inW + iw) * channels + start)) << 2);
-          // Short runs (a single channel, as in a first conv layer) are cheaper copied by hand than by memory.copy.
-          if (count < 8) for (let c = 0; c < count; c++) store<f32>(o + (<usize>c << 2), load<f32>(src + (<usize>c << 2)));
-          else memory.copy(o, src, run);
+          copyRun(o, src, run);
         }
         o += run;
       }
@@ -75,15 +91,16 @@ export function col2im(cols: usize, dx: usize, g: usize, start: i32, count: i32,
     const n = row / inH;
     for (let ki = 0; ki < kH; ki++) {
       const th = ih + padTop - ki * dilationH;
-      if (th < 0 || th % strideH != 0) continue;
-      const oh = th / strideH;
+      // Integer division is slow: stride 1 (the usual convolution) skips it.
+      if (th < 0 || (strideH != 1 && th % strideH != 0)) continue;
+      const oh = strideH == 1 ? th : th / strideH;
       if (oh >= outH) continue;
       for (let iw = 0; iw < inW; iw++) {
         const d = dx + ((<usize>(((n * inH + ih) * inW + iw) * channels + start)) << 2);
         for (let kj = 0; kj < kW; kj++) {
           const tw = iw + padLeft - kj * dilationW;
-          if (tw < 0 || tw % strideW != 0) continue;
-          const ow = tw / strideW;
+          if (tw < 0 || (strideW != 1 && tw % strideW != 0)) continue;
+          const ow = strideW == 1 ? tw : tw / strideW;
           if (ow >= outW) continue;
           const s = cols + ((<usize>(((n * outH + oh) * outW + ow) * width + (ki * kW + kj) * count)) << 2);
           let c = 0;
@@ -137,7 +154,30 @@ export function maxPool(x: usize, y: usize, argmax: usize, g: usize, r0: i32, r1
       const w0 = max(ow * strideW - padLeft, 0);
       const w1 = min(ow * strideW - padLeft + kW, inW);
       const o = (row * outW + ow) * C;
-      for (let c = 0; c < C; c++) {
+      let c = 0;
+      if (h0 < h1 && w0 < w1) {
+        // Four channels at a time: the first window element is taken, later ones only when strictly greater, per
+        // lane — the JS rule (`v > best || at < 0`), so NaN and ties resolve the same way.
+        const lanes = i32x4(0, 1, 2, 3);
+        for (; c + 4 <= C; c += 4) {
+          const first = ((n * inH + h0) * inW + w0) * C + c;
+          let best = v128.load(x + (<usize>first << 2));
+          let at = i32x4.add(i32x4.splat(first), lanes);
+          for (let ih = h0; ih < h1; ih++) {
+            for (let iw = w0; iw < w1; iw++) {
+              if (ih == h0 && iw == w0) continue;
+              const i = ((n * inH + ih) * inW + iw) * C + c;
+              const v = v128.load(x + (<usize>i << 2));
+              const greater = f32x4.gt(v, best);
+              best = v128.bitselect(v, best, greater);
+              at = v128.bitselect(i32x4.add(i32x4.splat(i), lanes), at, greater);
+            }
+          }
+          v128.store(y + (<usize>(o + c) << 2), best);
+          v128.store(argmax + (<usize>(o + c) << 2), at);
+        }
+      }
+      for (; c < C; c++) {
         let best = -Infinity as f32;
         let at = -1;
         for (let ih = h0; ih < h1; ih++) {
@@ -177,7 +217,16 @@ export function maxPoolBackward(dy: usize, argmax: usize, dx: usize, g: usize, r
       for (let oh = oh0; oh <= oh1; oh++) {
         for (let ow = ow0; ow <= ow1; ow++) {
           const o = ((n * outH + oh) * outW + ow) * C;
-          for (let c = 0; c < C; c++) {
+          let c = 0;
+          // dx starts at +0 and never becomes -0, so adding +0 where the argmax does not match changes nothing:
+          // bitwise the same as adding only the matches.
+          for (; c + 4 <= C; c += 4) {
+            const match = i32x4.eq(v128.load(argmax + (<usize>(o + c) << 2)), i32x4.add(i32x4.splat(base + c), i32x4(0, 1, 2, 3)));
+            const d = dx + (<usize>(base + c) << 2);
+            const g = v128.and(v128.load(dy + (<usize>(o + c) << 2)), match);
+            v128.store(d, f32x4.add(v128.load(d), g));
+          }
+          for (; c < C; c++) {
             if (load<i32>(argmax + (<usize>(o + c) << 2)) == base + c) {
               const d = dx + (<usize>(base + c) << 2);
               store<f32>(d, load<f32>(d) + load<f32>(dy + (<usize>(o + c) << 2)));
@@ -218,7 +267,20 @@ export function avgPool(x: usize, y: usize, g: usize, r0: i32, r1: i32): void {
       const w1 = min(ow * strideW - padLeft + kW, inW);
       const inv = 1.0 / <f64>windowCount(g, oh, ow);
       const o = (row * outW + ow) * C;
-      for (let c = 0; c < C; c++) {
+      let c = 0;
+      const invs = f64x2.splat(inv);
+      for (; c + 2 <= C; c += 2) {
+        // Two channels per f64x2: the same f64 sums, in the same order, as the JS Float64Array accumulator.
+        let acc = f64x2.splat(0);
+        for (let ih = h0; ih < h1; ih++) {
+          for (let iw = w0; iw < w1; iw++) {
+            const at = x + (<usize>(((n * inH + ih) * inW + iw) * C + c) << 2);
+            acc = f64x2.add(acc, f64x2.promote_low_f32x4(v128.load64_zero(at)));
+          }
+        }
+        v128.store64_lane(y + (<usize>(o + c) << 2), f32x4.demote_f64x2_zero(f64x2.mul(acc, invs)), 0);
+      }
+      for (; c < C; c++) {
         let acc: f64 = 0;
         for (let ih = h0; ih < h1; ih++) {
           for (let iw = w0; iw < w1; iw++) acc += <f64>load<f32>(x + (<usize>(((n * inH + ih) * inW + iw) * C + c) << 2));

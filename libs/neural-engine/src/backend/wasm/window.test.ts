@@ -192,6 +192,19 @@ describe('wasm pooling', () => {
     kernels.maxPool(x, y, argmax, g);
     expect(Number.isNaN(arena.view(y)[0])).toBe(true);
     expect([...arena.viewInt32(argmax)]).toEqual([0, 1]);
+
+    // The same on the 4-channel SIMD path (5 channels: four lanes and a scalar tail), against the JS kernel.
+    const g5 = make({ input: [1, 2, 2, 5], kernel: [2, 2], strides: [1, 1], dilation: [1, 1], padding: 'valid' });
+    const values = [NaN, 1, 2, -Infinity, 1, 5, 1, 2, -Infinity, 1, 0, 1, 9, -Infinity, NaN, 5, 1, NaN, -Infinity, 1];
+    const x5 = arena.alloc(20);
+    arena.view(x5).set(values);
+    const [y5, a5] = [arena.alloc(5), arena.alloc(5)];
+    kernels.maxPool(x5, y5, a5, g5);
+    const js = { y: new Float32Array(5), argmax: new Int32Array(5) };
+    jsPool.maxPool(Float32Array.from(values), js.y, js.argmax, g5);
+    expect([...arena.viewInt32(a5)]).toEqual([...js.argmax]);
+    expect([...arena.viewInt32(a5)]).toEqual([0, 1, 12, 3, 4]);
+    expect(bits(arena.view(y5)).equals(bits(js.y))).toBe(true);
   });
 
   it('row ranges computed separately are bitwise equal to one call', () => {
