@@ -1,3 +1,4 @@
 // The module's exports: every kernel the host (src/backend/wasm/) calls.
 export { gemm, gemmScratchBytes, heapBase } from './gemm';
 export { avgPool, avgPoolBackward, col2im, im2col, maxPool, maxPoolBackward } from './window';
+export { addRowVector, axpy, scale, sumRows } from './rows';

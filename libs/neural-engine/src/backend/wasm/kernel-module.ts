@@ -27,6 +27,10 @@ export interface KernelExports {
   maxPoolBackward(dy: number, argmax: number, dx: number, geometry: number, rowStart: number, rowEnd: number): void;
   avgPool(x: number, y: number, geometry: number, rowStart: number, rowEnd: number): void;
   avgPoolBackward(dy: number, dx: number, geometry: number, rowStart: number, rowEnd: number): void;
+  addRowVector(x: number, v: number, out: number, cols: number, rowStart: number, rowEnd: number): void;
+  sumRows(x: number, out: number, rows: number, cols: number, colStart: number, colEnd: number): void;
+  axpy(target: number, alpha: number, x: number, start: number, end: number): void;
+  scale(x: number, s: number, out: number, start: number, end: number): void;
 }
 
 /** Absolute path of kernels.wasm. */

@@ -4,6 +4,7 @@ import { type KernelExports, instantiateKernels, kernelModule } from './kernel-m
 import { type SharedMemoryOptions, createSharedMemory } from './shared-memory.js';
 import type { WasmMemory, WasmModule } from './webassembly.js';
 import * as window from './window.js';
+import * as rowKernels from './rows.js';
 import type { ChannelRange, WindowGeometry } from '../../kernels/window-geometry.js';
 
 /*
@@ -76,6 +77,26 @@ export class WasmKernels {
   /** Average pooling over the real elements of each window. */
   avgPool(x: WasmF32, y: WasmF32, g: WindowGeometry, rows?: window.RowRange): void {
     window.avgPool(this, x, y, g, rows);
+  }
+
+  /** out = x + v broadcast over the rows of x [rows, cols] (bias add). */
+  addRowVector(x: WasmF32, v: WasmF32, out: WasmF32, rows: number, cols: number, range?: rowKernels.Range): void {
+    rowKernels.addRowVector(this, x, v, out, rows, cols, range);
+  }
+
+  /** out[c] = Σ_r x[r, c] in float64 (bias gradient); `range` splits columns. */
+  sumRows(x: WasmF32, out: WasmF32, rows: number, cols: number, range?: rowKernels.Range): void {
+    rowKernels.sumRows(this, x, out, rows, cols, range);
+  }
+
+  /** target += alpha · x. */
+  axpy(target: WasmF32, alpha: number, x: WasmF32, range?: rowKernels.Range): void {
+    rowKernels.axpy(this, target, alpha, x, range);
+  }
+
+  /** out = x · s. */
+  scale(x: WasmF32, s: number, out: WasmF32, range?: rowKernels.Range): void {
+    rowKernels.scale(this, x, s, out, range);
   }
 
   /** Average pooling's input gradient (dx overwritten). */
