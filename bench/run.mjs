@@ -49,7 +49,7 @@ if (options.smoke) notes.unshift('SMOKE MODE: batch 4, 2 timed batches, 1 run. I
 
 log(`Kiln bench — ${startedAt.toISOString()}`);
 log(`machine: ${machine.cpuModel}, ${machine.cores} cores (${machine.simd.join(' ')}), ${machine.memoryGiB} GiB, ${machine.os}, Node ${machine.node}`);
-log(`code: git ${machine.gitCommit}${machine.gitDirty ? ' (engine has uncommitted changes)' : ''}; TF.js ${machine.tfjs}, tfjs-backend-wasm ${machine.tfjsBackendWasm}; PyTorch ${facts.torch ?? 'not available'}`);
+log(`code: git ${machine.gitCommit}${machine.gitDirty ? ' (engine has uncommitted changes)' : ''}; TF.js ${machine.tfjs}, tfjs-backend-wasm ${machine.tfjsBackendWasm}; PyTorch ${facts.torch ? `${facts.torch} on ${facts.torchBlas.join(' + ')}, torch.mm ${facts.torchMmGflops1Thread} GFLOP/s at 1 thread` : 'not available'}`);
 log(`load average at start (1/5/15 min): ${loadAtStart.join(' / ')}`);
 for (const n of notes) log(`note: ${n}`);
 const total = options.runs * workloads.length * variants.length;
@@ -111,7 +111,7 @@ const json = {
   finishedAt: new Date().toISOString(),
   smoke: options.smoke,
   options: { runs: options.runs, workloads: workloads.map((w) => w.id), systems: options.systems, threads: options.threads, kilnBackend: options.kilnBackend, python: options.python, budget, batchOverride: options.batchOverride },
-  machine: { ...machine, loadAverageStart: loadAtStart, loadAverageEnd: loadAtEnd, torch: facts.torch ?? null, kilnThreadPool: facts.kilnThreadPool ?? null },
+  machine: { ...machine, loadAverageStart: loadAtStart, loadAverageEnd: loadAtEnd, torch: facts.torch ?? null, torchBlas: facts.torchBlas ?? null, torchMmGflops1Thread: facts.torchMmGflops1Thread ?? null, kilnThreadPool: facts.kilnThreadPool ?? null },
   workloads: workloads.map(({ id, description, batch }) => ({ id, description, batch })),
   notes,
   results: rows,

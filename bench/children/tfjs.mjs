@@ -27,7 +27,6 @@ if (spec.system === 'tfjs-wasm') setThreadsCount(spec.threads);
 if (!(await tf.setBackend(spec.system === 'tfjs-wasm' ? 'wasm' : 'cpu'))) throw new Error(`TF.js could not initialise backend for ${spec.system}`);
 await tf.ready();
 const threads = spec.system === 'tfjs-wasm' ? getThreadsCount() : 1;
-tf.util.seedrandom?.(String(spec.seed));
 
 const model = tf.sequential({ layers: LAYERS[workload.kind]() });
 model.compile({ optimizer: tf.train.adam(0.001), loss: workload.loss === 'categorical' ? 'categoricalCrossentropy' : 'meanSquaredError' });

@@ -6,15 +6,20 @@ import { engineCapabilities, importEngine } from './kiln-engine.mjs';
 
 const child = (name) => fileURLToPath(new URL(`../children/${name}`, import.meta.url));
 
-/** Imports torch with the chosen Python; returns its version or why it cannot. */
+/** Imports torch with the chosen Python; returns its version, BLAS and one-thread GEMM speed, or why it cannot. */
 export function probeTorch(python) {
-  const r = spawnSync(python, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(python, [child('torch_probe.py')], {
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' },
+  });
   if (r.error) return { available: false, reason: `${python} could not start (${r.error.code ?? r.error.message})` };
   if (r.status !== 0) {
     const last = (r.stderr || '').trim().split('\n').pop() ?? '';
     return { available: false, reason: `${python} cannot import torch (${last}); install it with: apt-get install python3-torch` };
   }
-  return { available: true, version: r.stdout.trim() };
+  const facts = JSON.parse(r.stdout.trim().split('\n').pop());
+  return { available: true, ...facts };
 }
 
 /**
@@ -52,6 +57,11 @@ export async function planSystems(options) {
   if (wanted.has('torch')) {
     const torch = probeTorch(options.python);
     facts.torch = torch.available ? torch.version : null;
+    facts.torchBlas = torch.available ? torch.blas : null;
+    facts.torchMmGflops1Thread = torch.available ? Math.round(torch.mmGflops1Thread * 10) / 10 : null;
+    if (torch.available && torch.blas.some((b) => b.startsWith('reference'))) {
+      notes.push(`PyTorch runs on the reference BLAS (netlib libblas3), not OpenBLAS: torch.mm at 256x784x128 makes ${facts.torchMmGflops1Thread} GFLOP/s on one thread (63-79 with OpenBLAS per issue 5), so every PyTorch figure that goes through BLAS (Dense, LSTM, Conv2D when oneDNN is not used) is far below what PyTorch does with OpenBLAS. For a fair peer: apt-get install libopenblas0-pthread (it takes over libblas.so.3).`);
+    }
     if (!torch.available) {
       notes.push(`PyTorch: NOT MEASURED — ${torch.reason}.`);
       for (const threads of options.threads) skipped.push({ system: 'torch', threads, reason: `PyTorch: ${torch.reason}` });
