@@ -1,4 +1,4 @@
-// `npm run bench:gemm`: single-thread fp32 GEMM throughput at the shapes training W1 and W2 runs (issue 5, target 7:
+// `npm run bench:gemm`: single-thread fp32 GEMM throughput at the shapes training W1 and W2 (and W3) run (issue 5, target 7:
 // ≥ 12 GFLOP/s), in all three forms backprop uses — forward A·B, weight gradient Aᵀ·B, input gradient A·Bᵀ — for
 // Kiln's WebAssembly SIMD kernel, Kiln's plain-JS kernel (src/kernels/matmul.ts) and TensorFlow.js `wasm` (XNNPACK)
 // tf.matMul, measured interleaved in one process so that all three see the same machine load. Prints GFLOP/s as
@@ -62,7 +62,16 @@ const W2 = [
   ['W2 b64', 'dense 1600→10 dW', 'TN', 1600, 64, 10],
   ['W2 b64', 'dense 1600→10 dx', 'NT', 64, 10, 1600],
 ];
-const shapes = [...W1(64), ...W1(256), ...W2].filter((s) => `${s[0]} ${s[1]} ${s[2]}`.includes(ONLY));
+// W3 (LSTM(64) over 8 features, batch 64), per time step: the four gates of x·W and h·U, their gradients, Dense(1).
+const W3 = [
+  ['W3 b64', 'lstm x·W (8→4·64)', 'NN', 64, 8, 256],
+  ['W3 b64', 'lstm h·U (64→4·64)', 'NN', 64, 64, 256],
+  ['W3 b64', 'lstm dU = hᵀ·dgates', 'TN', 64, 64, 256],
+  ['W3 b64', 'lstm dh = dgates·Uᵀ', 'NT', 64, 256, 64],
+  ['W3 b64', 'lstm dx = dgates·Wᵀ', 'NT', 64, 256, 8],
+  ['W3 b64', 'dense 64→1 forward', 'NN', 64, 64, 1],
+];
+const shapes = [...W1(64), ...W1(256), ...W2, ...W3].filter((s) => `${s[0]} ${s[1]} ${s[2]}`.includes(ONLY));
 
 const kernels = WasmKernels.create({ initialBytes: 64 * 2 ** 20, maximumBytes: 2 ** 30 });
 const { arena } = kernels;
