@@ -104,7 +104,8 @@ log();
 log(`load average (1/5/15 min): at start ${loadAtStart.join(' / ')}, at end ${loadAtEnd.join(' / ')} on ${machine.cores} cores`);
 for (const n of notes) log(`note: ${n}`);
 
-const out = options.out ? path.resolve(options.out) : path.join(root, 'bench', 'results', 'latest.json');
+// A smoke run writes beside latest.json, never over it: its figures mean nothing and must not replace a real run's.
+const out = options.out ? path.resolve(options.out) : path.join(root, 'bench', 'results', options.smoke ? 'smoke.json' : 'latest.json');
 mkdirSync(path.dirname(out), { recursive: true });
 const json = {
   startedAt: startedAt.toISOString(),

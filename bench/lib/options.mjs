@@ -11,7 +11,7 @@ export const USAGE = `usage: npm run bench -- [options]
   --infer-seconds S      time budget of the timed inference window (default 2)
   --max-batches N        at most N timed batches per window (default 200)
   --warmup N             warm-up batches before each window (default 3, bounded by 2 s)
-  --out PATH             JSON output (default bench/results/latest.json)
+  --out PATH             JSON output (default bench/results/latest.json; smoke.json with --smoke)
   --smoke                self-check: 1 run, batch 4, 1 warm-up, 2 batches, 1 s windows; figures are meaningless
   --no-gemm              do not run bench/gemm.mjs at the end
   --verbose              pass the children's own output through
