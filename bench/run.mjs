@@ -90,7 +90,7 @@ for (let run = 1; run <= options.runs; run++) {
       } else {
         const r = outcome.result;
         const show = (p) => (p.cannot ? `cannot (${p.cannot})` : `${formatRate(p.samplesPerSec)}/s over ${p.batches} batch${p.batches > 1 ? 'es' : ''}`);
-        log(`${label} train ${show(r.train)}; infer ${show(r.infer)}; peak RSS ${Math.round(r.peakRssMiB)} MiB (${seconds.toFixed(1)} s)`);
+        log(`${label} train ${show(r.train)}; infer ${show(r.infer)}; peak RSS ${Math.round(r.peakRssMiB)} MiB (${seconds.toFixed(1)} s)${outcome.lingered ? `; WARNING: ${outcome.lingered}` : ''}`);
       }
     }
   }

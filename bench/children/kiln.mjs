@@ -51,5 +51,6 @@ const result = await measurePhases(spec, {
     model.backend.release(out);
   },
 });
-await kiln.close();
+// Report before closing: if the backend's pool fails to shut down, the parent still has the figures and says so.
 report({ ...result, threads: kiln.threads, backend: kiln.name });
+await kiln.close();

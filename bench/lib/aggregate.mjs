@@ -52,8 +52,9 @@ export function aggregate(measurements, workloads, variants, skipped = []) {
         peakRssMiBMax: rss?.max ?? null,
         runs: ok.length,
         errors: mine.filter((m) => m.error).map((m) => `run ${m.run}: ${m.error}`),
+        lingered: mine.filter((m) => m.lingered).length,
         backend: ok[0]?.backend ?? null,
-        perRun: mine.map((m) => ({ run: m.run, ...(m.result ?? { error: m.error }) })),
+        perRun: mine.map((m) => ({ run: m.run, ...(m.result ?? { error: m.error }), ...(m.lingered ? { lingered: m.lingered } : {}) })),
       });
     }
   }
@@ -62,7 +63,7 @@ export function aggregate(measurements, workloads, variants, skipped = []) {
 }
 
 function emptyRow(workload, system, threads) {
-  const row = { workload, system, threads, threadsRequested: threads, batch: null, runs: 0, errors: [], perRun: [] };
+  const row = { workload, system, threads, threadsRequested: threads, batch: null, runs: 0, errors: [], lingered: 0, perRun: [] };
   for (const p of ['trainSamplesPerSec', 'inferSamplesPerSec', 'peakRssMiB']) Object.assign(row, { [p]: null, [`${p}Min`]: null, [`${p}Max`]: null });
   return Object.assign(row, { trainCannot: null, inferCannot: null, trainSingleBatch: false, backend: null });
 }

@@ -2,7 +2,13 @@
 // no result or overruns its time limit becomes an error entry with the tail of its output, never a hang.
 import { spawn } from 'node:child_process';
 
-/** Runs `variant` on `spec`; resolves with { result } or { error, output }. */
+/** How long a child may take to exit after reporting (closing a thread pool) before it is killed and flagged. */
+const EXIT_GRACE_MS = 15_000;
+
+/**
+ * Runs `variant` on `spec`; resolves with { result } or { error, output }. A child that reports but does not exit
+ * (a thread pool that does not shut down) keeps its result, is killed after a grace period and is flagged `lingered`.
+ */
 export function runChild(variant, spec, { timeoutMs, verbose, cwd }) {
   return new Promise((resolve) => {
     const proc = spawn(variant.command, [...variant.args, JSON.stringify(spec)], {
@@ -17,9 +23,17 @@ export function runChild(variant, spec, { timeoutMs, verbose, cwd }) {
       output = (output + text).slice(-4000);
       if (verbose) process.stderr.write(text);
     };
+    let lingered = false;
+    let graceTimer = null;
     proc.stdout.on('data', (chunk) => {
       keep(chunk);
       stdout += chunk.toString();
+      if (!graceTimer && /^BENCH_RESULT .+\n/m.test(stdout)) {
+        graceTimer = setTimeout(() => {
+          lingered = true;
+          proc.kill('SIGKILL');
+        }, EXIT_GRACE_MS);
+      }
     });
     proc.stderr.on('data', keep);
     const timer = setTimeout(() => proc.kill('SIGKILL'), timeoutMs);
@@ -29,11 +43,12 @@ export function runChild(variant, spec, { timeoutMs, verbose, cwd }) {
     });
     proc.on('close', (code, signal) => {
       clearTimeout(timer);
-      if (signal === 'SIGKILL') return resolve({ error: `killed after the ${Math.round(timeoutMs / 1000)} s limit`, output });
+      clearTimeout(graceTimer);
+      if (signal === 'SIGKILL' && !lingered) return resolve({ error: `killed after the ${Math.round(timeoutMs / 1000)} s limit`, output });
       const result = stdout.match(/^BENCH_RESULT (.+)$/m)?.[1] ?? null;
       if (result === null) return resolve({ error: `exited with ${signal ?? `code ${code}`} without a result${reason(output)}`, output });
       try {
-        resolve({ result: JSON.parse(result) });
+        resolve({ result: JSON.parse(result), ...(lingered ? { lingered: `did not exit within ${EXIT_GRACE_MS / 1000} s of reporting; killed` } : {}) });
       } catch {
         resolve({ error: 'printed an unreadable result line', output });
       }

@@ -53,7 +53,7 @@ export function renderTable(rows) {
     r.notMeasured ? '—' : r.peakRssMiB === null ? '—' : `${Math.round(r.peakRssMiB)}${r.runs > 1 ? ` [${Math.round(r.peakRssMiBMin)}–${Math.round(r.peakRssMiBMax)}]` : ''}`,
     ratio(r, 'Train'),
     ratio(r, 'Infer'),
-    `${r.runs}${r.errors.length ? ` (+${r.errors.length} failed ${mark(`${SYSTEM_LABELS[r.system]} ${r.workload}: ${r.errors.join('; ')}`)})` : ''}`,
+    `${r.runs}${r.errors.length ? ` (+${r.errors.length} failed ${mark(`${SYSTEM_LABELS[r.system]} ${r.workload}: ${r.errors.join('; ')}`)})` : ''}${r.lingered ? ` ${mark(`${r.lingered} process(es) did not exit within 15 s of reporting (a thread pool that does not shut down?) and were killed; their figures are kept`)}` : ''}`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const numeric = new Set([2, 3, 4, 5, 6, 7, 8]);
