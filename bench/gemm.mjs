@@ -4,7 +4,7 @@
 // tf.matMul, measured interleaved in one process so that all three see the same machine load. Prints GFLOP/s as
 // median [min–max] over the runs. Asserts nothing.
 //
-// Needs the engine built (`npm run build`, for dist/) and the kernels built (`node scripts/build-wasm.mjs`).
+// Needs the engine built (`npm run build`, for dist/); builds kernels.wasm itself when its sources changed.
 // Options: --runs N (default 5), --min-ms T (time per measurement, default 60), --only SUBSTRING (shape filter).
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
