@@ -354,6 +354,19 @@ export function build() {
   done();
 }
 
+/** Compiles the engine's AssemblyScript kernels to libs/neural-engine/wasm/kernels.wasm (skipped when unchanged). */
+export async function buildKernels() {
+  const done = step('WebAssembly kernels (build-wasm)');
+  // Imported here, not at the top: it loads assemblyscript, which exists only after ensureDependencies.
+  const { buildWasm } = await import('./build-wasm.mjs');
+  try {
+    done(await buildWasm());
+  } catch (error) {
+    done('failed');
+    throw new SetupError(error.message);
+  }
+}
+
 /** Everything `npm start` and `npm test` need before running anything; returns the child environment. */
 export async function setup() {
   checkNode();
@@ -363,6 +376,7 @@ export async function setup() {
   await ensureDatabase(env);
   generatePrismaClient(env);
   applyMigrations(env);
+  await buildKernels();
   build();
   return env;
 }
