@@ -1,0 +1,239 @@
+import type { ChannelRange, WindowGeometry } from '../../kernels/window-geometry.js';
+import { type Tensor, formatShape } from '../../tensor.js';
+import type { MatmulOptions } from '../backend.js';
+import { JsBackend } from '../js-backend.js';
+import type { WasmF32 } from './float-arena.js';
+import type { SharedMemoryOptions } from './shared-memory.js';
+import { WasmKernels } from './wasm-kernels.js';
+
+/*
+ * A first WebAssembly backend, copy-in/copy-out. Tensors stay ordinary JS-heap Float32Arrays exactly as in
+ * JsBackend (the engine allocates them in ~60 places and lets the garbage collector free them; tensors in the wasm
+ * arena would leak until memory is planned). The heavy ops copy their operands into one grow-only staging region of
+ * this backend's WebAssembly memory, run the SIMD kernel there and copy the result out. Everything else (creation,
+ * element-wise callbacks, reductions, bias add/gradient, axpy, scale) is JsBackend's: those ops are memory-bound, and
+ * copying both operands in and the result out costs more than the JS loop itself.
+ */
+
+/** Options of WasmBackend.create. */
+export interface WasmBackendOptions extends SharedMemoryOptions {
+  /**
+   * Matmuls below this many multiply-adds (m·k·n) run the JS kernel: the copies and the call cost more than they save.
+   * Measured by libs/neural-engine/bench/wasm-crossover.mjs (2-core dev machine, load ≈ 2.3): wasm including the copies is even with JS
+   * at 4×8×8 (256, ~0.4 µs both), 2× faster at 8×8×8 (512) and 6× at 8×16×16 (2,048); tiny ones (2×4×4) take 4 µs
+   * in wasm against 0.1–1 µs in JS. Default 512. 0 sends every non-empty matmul to wasm (tests).
+   */
+  gemmThreshold?: number;
+  /**
+   * Window ops (im2col/col2im/pooling) whose input and output together hold fewer floats than this run the JS kernel.
+   * Measured by the same script: im2col pays from ~1,000 floats, max pooling from ~1,500, its backward is even or
+   * noisy up to ~3,000 floats (its JS loop is cheap). Default 4,096. 0 sends every non-empty window op to wasm (tests).
+   */
+  windowThreshold?: number;
+}
+
+const DEFAULT_GEMM_THRESHOLD = 512;
+const DEFAULT_WINDOW_THRESHOLD = 4096;
+/** The staging region grows in whole 64 KiB steps (16,384 floats), so nearby sizes do not regrow it. */
+const STAGING_STEP = 16384;
+/** Operands start on 16-byte boundaries (the gemm's v128 loads need it). */
+const ALIGN_FLOATS = 4;
+
+const alignFloats = (n: number): number => Math.ceil(n / ALIGN_FLOATS) * ALIGN_FLOATS;
+
+/** Float32 tensors on the JS heap; matmul and the window ops run in WebAssembly SIMD on copies. */
+export class WasmBackend extends JsBackend {
+  override readonly name = 'wasm-float32';
+  private staging: WasmF32 | undefined;
+  private readonly gemmThreshold: number;
+  private readonly windowThreshold: number;
+
+  private constructor(
+    /** The kernels' instance, its memory and arena (one memory per backend). */
+    readonly kernels: WasmKernels,
+    options: WasmBackendOptions,
+  ) {
+    super('float32');
+    this.gemmThreshold = checkThreshold('gemmThreshold', options.gemmThreshold ?? DEFAULT_GEMM_THRESHOLD);
+    this.windowThreshold = checkThreshold('windowThreshold', options.windowThreshold ?? DEFAULT_WINDOW_THRESHOLD);
+  }
+
+  /**
+   * A backend over a new shared memory. Synchronous: Node compiles the module with `new WebAssembly.Module` on any
+   * thread (once per thread, cached), so `await WasmBackend.create()` works too but never needs to wait.
+   */
+  static create(options: WasmBackendOptions = {}): WasmBackend {
+    const { gemmThreshold, windowThreshold, ...memory } = options;
+    const kernels = WasmKernels.create({ initialBytes: 16 * 2 ** 20, maximumBytes: 2 ** 30, ...memory });
+    return new WasmBackend(kernels, { gemmThreshold, windowThreshold });
+  }
+
+  /** Bytes of the WebAssembly memory (grows with the largest op seen, then stays). */
+  get memoryBytes(): number {
+    return this.kernels.memory.buffer.byteLength;
+  }
+
+  /** Floats of the staging region the copies go through. */
+  get stagingFloats(): number {
+    return this.staging?.length ?? 0;
+  }
+
+  override matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}, out?: Tensor): Tensor {
+    const { m, k, n } = matmulDims(a, b, options);
+    if (out && out.size !== m * n) {
+      throw new RangeError(`matmul output ${formatShape(out.shape, false)} holds ${out.size} values; the product is [${m}, ${n}]`);
+    }
+    const work = m * k * n;
+    if (work === 0 || work < this.gemmThreshold) return super.matmul(a, b, options, out);
+    const c = out ?? this.zeros([m, n]);
+    const [wa, wb, wc] = this.stage(a.size, b.size, c.size);
+    this.copyIn(wa, a);
+    this.copyIn(wb, b);
+    this.kernels.gemm(wa, wb, wc, m, k, n, { transposeA: options.transposeA ?? false, transposeB: options.transposeB ?? false });
+    this.copyOut(wc, c);
+    return c;
+  }
+
+  override im2col(x: Tensor, g: WindowGeometry, range?: ChannelRange, out?: Tensor): Tensor {
+    const count = range?.count ?? g.channels;
+    const colsSize = g.batch * g.outH * g.outW * g.kH * g.kW * count;
+    if (this.jsWindow(x.size + colsSize)) return super.im2col(x, g, range, out);
+    checkSize('im2col input', x, g.batch * g.inH * g.inW * g.channels);
+    const cols = out ?? this.zeros([g.batch * g.outH * g.outW, g.kH * g.kW * count]);
+    checkSize('im2col output', cols, colsSize);
+    const [wx, wcols] = this.stage(x.size, cols.size);
+    this.copyIn(wx, x);
+    this.kernels.im2col(wx, wcols, g, range);
+    this.copyOut(wcols, cols);
+    return cols;
+  }
+
+  override col2im(cols: Tensor, g: WindowGeometry, dx: Tensor, range?: ChannelRange): void {
+    if (this.jsWindow(cols.size + dx.size)) return super.col2im(cols, g, dx, range);
+    checkSize('col2im input', cols, g.batch * g.outH * g.outW * g.kH * g.kW * (range?.count ?? g.channels));
+    checkSize('col2im output', dx, g.batch * g.inH * g.inW * g.channels);
+    // col2im adds into dx: its current values go in too.
+    const [wcols, wdx] = this.stage(cols.size, dx.size);
+    this.copyIn(wcols, cols);
+    this.copyIn(wdx, dx);
+    this.kernels.col2im(wcols, wdx, g, range);
+    this.copyOut(wdx, dx);
+  }
+
+  override maxPool(x: Tensor, g: WindowGeometry): { output: Tensor; argmax: Int32Array } {
+    const outSize = g.batch * g.outH * g.outW * g.channels;
+    if (this.jsWindow(x.size + outSize)) return super.maxPool(x, g);
+    checkSize('maxPool input', x, g.batch * g.inH * g.inW * g.channels);
+    const output = this.zeros([g.batch, g.outH, g.outW, g.channels]);
+    const [wx, wy, warg] = this.stage(x.size, outSize, outSize);
+    this.copyIn(wx, x);
+    this.kernels.maxPool(wx, wy, warg, g);
+    this.copyOut(wy, output);
+    const argmax = new Int32Array(outSize);
+    argmax.set(this.kernels.arena.viewInt32(warg));
+    return { output, argmax };
+  }
+
+  override maxPoolBackward(dy: Tensor, argmax: Int32Array, g: WindowGeometry): Tensor {
+    const inSize = g.batch * g.inH * g.inW * g.channels;
+    if (this.jsWindow(dy.size + inSize)) return super.maxPoolBackward(dy, argmax, g);
+    checkSize('maxPoolBackward output gradient', dy, g.batch * g.outH * g.outW * g.channels);
+    if (argmax.length !== dy.size) throw new RangeError(`maxPoolBackward argmax holds ${argmax.length} indices; the output gradient ${dy.size}`);
+    const dx = this.zeros([g.batch, g.inH, g.inW, g.channels]);
+    const [wdy, warg, wdx] = this.stage(dy.size, argmax.length, inSize);
+    this.copyIn(wdy, dy);
+    this.kernels.arena.viewInt32(warg).set(argmax);
+    this.kernels.maxPoolBackward(wdy, warg, wdx, g);
+    this.copyOut(wdx, dx);
+    return dx;
+  }
+
+  override avgPool(x: Tensor, g: WindowGeometry): Tensor {
+    const outSize = g.batch * g.outH * g.outW * g.channels;
+    if (this.jsWindow(x.size + outSize)) return super.avgPool(x, g);
+    checkSize('avgPool input', x, g.batch * g.inH * g.inW * g.channels);
+    const output = this.zeros([g.batch, g.outH, g.outW, g.channels]);
+    const [wx, wy] = this.stage(x.size, outSize);
+    this.copyIn(wx, x);
+    this.kernels.avgPool(wx, wy, g);
+    this.copyOut(wy, output);
+    return output;
+  }
+
+  override avgPoolBackward(dy: Tensor, g: WindowGeometry): Tensor {
+    const inSize = g.batch * g.inH * g.inW * g.channels;
+    if (this.jsWindow(dy.size + inSize)) return super.avgPoolBackward(dy, g);
+    checkSize('avgPoolBackward output gradient', dy, g.batch * g.outH * g.outW * g.channels);
+    const dx = this.zeros([g.batch, g.inH, g.inW, g.channels]);
+    const [wdy, wdx] = this.stage(dy.size, inSize);
+    this.copyIn(wdy, dy);
+    this.kernels.avgPoolBackward(wdy, wdx, g);
+    this.copyOut(wdx, dx);
+    return dx;
+  }
+
+  /** Whether a window op moving `floats` values runs the JS kernel (too small to pay for the copies, or empty). */
+  private jsWindow(floats: number): boolean {
+    return floats === 0 || floats < this.windowThreshold;
+  }
+
+  /**
+   * Carves consecutive 16-byte aligned buffers of the given lengths out of the staging region, growing it first if
+   * they do not fit. The region only grows, so once a model's shapes repeat no step allocates or grows memory.
+   */
+  private stage(a: number, b: number): [WasmF32, WasmF32];
+  private stage(a: number, b: number, c: number): [WasmF32, WasmF32, WasmF32];
+  private stage(...lengths: number[]): WasmF32[] {
+    let total = 0;
+    for (const length of lengths) total += alignFloats(length);
+    if (!this.staging || this.staging.length < total) {
+      const arena = this.kernels.arena;
+      // Released first: the region sits at the arena's top, so the larger one starts at the same address.
+      if (this.staging) arena.release(this.staging);
+      this.staging = arena.alloc(Math.ceil(total / STAGING_STEP) * STAGING_STEP);
+    }
+    const buffers: WasmF32[] = [];
+    let ptr = this.staging.ptr;
+    for (const length of lengths) {
+      buffers.push({ ptr, length });
+      ptr += alignFloats(length) * 4;
+    }
+    return buffers;
+  }
+
+  private copyIn(target: WasmF32, t: Tensor): void {
+    new Float32Array(this.kernels.memory.buffer, target.ptr, target.length).set(t.data);
+  }
+
+  private copyOut(source: WasmF32, t: Tensor): void {
+    t.data.set(new Float32Array(this.kernels.memory.buffer, source.ptr, source.length));
+  }
+}
+
+/** m, k, n of op(a)·op(b), with JsBackend's checks and messages. */
+function matmulDims(a: Tensor, b: Tensor, options: MatmulOptions): { m: number; k: number; n: number } {
+  if (a.shape.length !== 2 || b.shape.length !== 2) {
+    throw new RangeError(`matmul needs rank-2 tensors, received ${formatShape(a.shape, false)} and ${formatShape(b.shape, false)}`);
+  }
+  const [ar, ac] = a.shape as [number, number];
+  const [br, bc] = b.shape as [number, number];
+  const { transposeA = false, transposeB = false } = options;
+  if (transposeA && transposeB) throw new RangeError('matmul with both operands transposed is not supported');
+  const m = transposeA ? ac : ar;
+  const k = transposeA ? ar : ac;
+  const kb = transposeB ? bc : br;
+  const n = transposeB ? br : bc;
+  if (k !== kb) {
+    throw new RangeError(`matmul inner dimensions differ: ${formatShape(a.shape, false)}${transposeA ? 'ᵀ' : ''} · ${formatShape(b.shape, false)}${transposeB ? 'ᵀ' : ''}`);
+  }
+  return { m, k, n };
+}
+
+function checkSize(what: string, t: Tensor, expected: number): void {
+  if (t.size !== expected) throw new RangeError(`${what} ${formatShape(t.shape, false)} holds ${t.size} values; the window geometry needs ${expected}`);
+}
+
+function checkThreshold(name: string, value: number): number {
+  if (!Number.isFinite(value) || value < 0) throw new RangeError(`WasmBackend ${name} = ${value}: expected a non-negative number of floats`);
+  return value;
+}
