@@ -8,6 +8,7 @@ export { Rng } from './rng.js';
 export { normalizeIdentifier, Registry } from './identifiers.js';
 export type { Backend, MatmulOptions, WindowGeometry, ChannelRange } from './backend/backend.js';
 export { JsBackend } from './backend/js-backend.js';
+export { WasmBackend, type WasmBackendOptions } from './backend/wasm/wasm-backend.js';
 export * from './activations/index.js';
 export * from './initializers/index.js';
 export * from './regularizers/index.js';
