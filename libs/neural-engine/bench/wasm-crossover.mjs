@@ -1,5 +1,5 @@
-// Where WasmBackend's copy-in/copy-out starts to pay: per-call time of matmul (all three forms) and of max pooling at
-// growing sizes, JsBackend vs WasmBackend with thresholds 0 (every op through the copies and the kernel). Run from the
+// Where WasmBackend's copy-in/copy-out starts to pay: per-call time of matmul (all three forms), max pooling, im2col
+// and the row ops at growing sizes, JsBackend vs WasmBackend with thresholds 0 (every op through the copies and the kernel). Run from the
 // built dist: `npx tsc -b libs/neural-engine && node libs/neural-engine/bench/wasm-crossover.mjs`. Not a test.
 import { readFileSync } from 'node:fs';
 import { JsBackend } from '../dist/index.js';
@@ -7,7 +7,7 @@ import { WasmBackend } from '../dist/backend/wasm/wasm-backend.js';
 import { windowGeometry } from '../dist/kernels/window-geometry.js';
 
 const js = new JsBackend('float32');
-const wasm = WasmBackend.create({ gemmThreshold: 0, windowThreshold: 0 });
+const wasm = WasmBackend.create({ gemmThreshold: 0, windowThreshold: 0, rowThreshold: 0 });
 
 function random(backend, shape) {
   const t = backend.zeros(shape);
@@ -61,4 +61,20 @@ for (const [h, c] of [[2, 1], [4, 2], [4, 4], [6, 4], [8, 4], [8, 8], [12, 8], [
   ]) {
     console.log(`${`[1,${h},${h},${c}]`.padEnd(16)} ${op.padEnd(10)} ${time(fj).toFixed(2).padStart(7)} ${time(fw).toFixed(2).padStart(9)}   ${n}`);
   }
+}
+console.log('row ops  rows×cols   addRowVector js/wasm µs   sumRows js/wasm   axpy js/wasm   scale js/wasm   (floats)');
+for (const [rows, cols] of [[4, 16], [8, 32], [16, 64], [32, 64], [32, 128], [64, 128], [256, 128]]) {
+  const x = random(js, [rows, cols]);
+  const v = random(js, [cols]);
+  const out = js.zeros([rows, cols]);
+  const sums = js.zeros([cols]);
+  const pair = (fj, fw) => `${time(fj).toFixed(2)}/${time(fw).toFixed(2)}`;
+  console.log([
+    `${rows}×${cols}`.padEnd(20),
+    pair(() => js.addRowVector(x, v, out), () => wasm.addRowVector(x, v, out)).padEnd(25),
+    pair(() => js.sumRows(x, sums), () => wasm.sumRows(x, sums)).padEnd(17),
+    pair(() => js.axpyInPlace(out, 0.5, x), () => wasm.axpyInPlace(out, 0.5, x)).padEnd(14),
+    pair(() => js.scale(x, 0.5, out), () => wasm.scale(x, 0.5, out)).padEnd(15),
+    rows * cols,
+  ].join(' '));
 }

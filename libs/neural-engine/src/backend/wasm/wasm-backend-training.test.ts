@@ -66,7 +66,7 @@ describe('training on WasmBackend', () => {
 
   it('a small convnet (conv, max and average pooling) learns the digits with every op in wasm, as on JsBackend', async () => {
     const accuracies: Record<string, number> = {};
-    for (const [name, backend] of [['js', new JsBackend('float32')], ['wasm', WasmBackend.create({ gemmThreshold: 0, windowThreshold: 0 })]] as const) {
+    for (const [name, backend] of [['js', new JsBackend('float32')], ['wasm', WasmBackend.create({ gemmThreshold: 0, windowThreshold: 0, rowThreshold: 0 })]] as const) {
       const m = model(CONVNET, backend, 3);
       await m.fit(train.x, train.y, { epochs: 10, batchSize: 32 });
       accuracies[name] = accuracyOf(m.predict(test.x).data, 10, test.y);
@@ -78,7 +78,7 @@ describe('training on WasmBackend', () => {
 
   it('two seeded runs give bitwise-identical weights', async () => {
     const runs = [0, 1].map(async () => {
-      const m = model(CONVNET, WasmBackend.create({ gemmThreshold: 0, windowThreshold: 0 }), 7);
+      const m = model(CONVNET, WasmBackend.create({ gemmThreshold: 0, windowThreshold: 0, rowThreshold: 0 }), 7);
       await m.fit(train.x.slice(0, 320), train.y.slice(0, 320), { epochs: 2, batchSize: 32 });
       return weightBytes(m);
     });
@@ -88,7 +88,7 @@ describe('training on WasmBackend', () => {
   }, 120_000);
 
   it('the staging memory stops growing after the first steps (200 steps)', () => {
-    const backend = WasmBackend.create({ gemmThreshold: 0, windowThreshold: 0, initialBytes: 2 ** 16 });
+    const backend = WasmBackend.create({ gemmThreshold: 0, windowThreshold: 0, rowThreshold: 0, initialBytes: 2 ** 16 });
     const m = model(CONVNET, backend, 9);
     const batch = 32;
     const sizes: { memory: number; staging: number }[] = [];

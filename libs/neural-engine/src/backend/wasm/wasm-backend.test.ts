@@ -23,7 +23,7 @@ const js = new JsBackend('float32');
 let wasm: WasmBackend;
 let wasmDefault: WasmBackend;
 beforeAll(() => {
-  wasm = WasmBackend.create({ gemmThreshold: 0, windowThreshold: 0, initialBytes: 2 ** 20, maximumBytes: 256 * 2 ** 20 });
+  wasm = WasmBackend.create({ gemmThreshold: 0, windowThreshold: 0, rowThreshold: 0, initialBytes: 2 ** 20, maximumBytes: 256 * 2 ** 20 });
   wasmDefault = WasmBackend.create({ initialBytes: 2 ** 20, maximumBytes: 256 * 2 ** 20 });
 });
 
@@ -96,6 +96,48 @@ describe('WasmBackend.matmul against JsBackend', () => {
     expect(() => wasm.matmul(a, wasm.zeros([2, 3]), { transposeA: true, transposeB: true })).toThrow(/both operands transposed/);
     expect(() => wasm.matmul(wasm.zeros([2, 3, 1]), b)).toThrow(/rank-2/);
     expect(() => wasm.matmul(a, wasm.zeros([3, 4]), {}, wasm.zeros([2, 5]))).toThrow(/output \(2, 5\) holds 10 values; the product is \[2, 4\]/);
+  });
+});
+
+describe('WasmBackend row ops, bitwise against JsBackend', () => {
+  const rng = new Rng(27);
+  // Rank 1 to 4, one row, one column, odd widths (SIMD tails), the W1/W2 bias shapes.
+  const shapesOfRows: number[][] = [[1], [7], [1, 5], [3, 1], [5, 9], [17, 13], [64, 128], [2, 11, 11, 64], [256, 10]];
+  for (const shape of shapesOfRows) {
+    it(`shape [${shape}]`, () => {
+      const cols = shape[shape.length - 1]!;
+      const xv = random(shape, rng);
+      const vv = random([cols], rng);
+      const tv = random(shape, rng);
+      for (const backend of [wasm, wasmDefault]) {
+        const x = backend.fromValues(shape, xv);
+        expectSameBits(backend.addRowVector(x, backend.fromValues([cols], vv)).data, js.addRowVector(js.fromValues(shape, xv), js.fromValues([cols], vv)).data);
+        // In place, as Dense does with its bias.
+        const inPlace = backend.fromValues(shape, xv);
+        expect(backend.addRowVector(inPlace, backend.fromValues([cols], vv), inPlace)).toBe(inPlace);
+        expectSameBits(inPlace.data, js.addRowVector(js.fromValues(shape, xv), js.fromValues([cols], vv)).data);
+        const sums = backend.sumRows(x);
+        expect(sums.shape).toEqual([cols]);
+        expectSameBits(sums.data, js.sumRows(js.fromValues(shape, xv)).data);
+        const target = backend.fromValues(shape, tv);
+        const targetJs = js.fromValues(shape, tv);
+        backend.axpyInPlace(target, -0.37, x);
+        js.axpyInPlace(targetJs, -0.37, js.fromValues(shape, xv));
+        backend.addInPlace(target, x);
+        js.addInPlace(targetJs, js.fromValues(shape, xv));
+        expectSameBits(target.data, targetJs.data);
+        expectSameBits(backend.scale(x, 1.7).data, js.scale(js.fromValues(shape, xv), 1.7).data);
+        const scaled = backend.fromValues(shape, xv);
+        expect(backend.scale(scaled, 0.1, scaled)).toBe(scaled);
+        expectSameBits(scaled.data, js.scale(js.fromValues(shape, xv), 0.1).data);
+      }
+    });
+  }
+
+  it('says what does not fit', () => {
+    expect(() => wasm.addRowVector(wasm.zeros([2, 3]), wasm.zeros([2]))).toThrow(/cannot add a vector of 2 to a tensor of shape \(2, 3\)/);
+    expect(() => wasm.axpyInPlace(wasm.zeros([4]), 1, wasm.zeros([3]))).toThrow(/cannot accumulate 3 values into 4/);
+    expect(() => wasm.sumRows(wasm.zeros([2, 3]), wasm.zeros([2]))).toThrow(/sumRows output \(2,\) holds 2 values; expected 3/);
   });
 });
 

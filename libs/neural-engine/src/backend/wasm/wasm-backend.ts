@@ -10,9 +10,9 @@ import { WasmKernels } from './wasm-kernels.js';
  * A first WebAssembly backend, copy-in/copy-out. Tensors stay ordinary JS-heap Float32Arrays exactly as in
  * JsBackend (the engine allocates them in ~60 places and lets the garbage collector free them; tensors in the wasm
  * arena would leak until memory is planned). The heavy ops copy their operands into one grow-only staging region of
- * this backend's WebAssembly memory, run the SIMD kernel there and copy the result out. Everything else (creation,
- * element-wise callbacks, reductions, bias add/gradient, axpy, scale) is JsBackend's: those ops are memory-bound, and
- * copying both operands in and the result out costs more than the JS loop itself.
+ * this backend's WebAssembly memory, run the SIMD kernel there and copy the result out. The row ops (bias add, bias
+ * gradient, axpy, scale) go the same way: memory-bound, yet the JS loops (~1.5 ns a float) lose to two memcpys and a
+ * SIMD pass (1.5–4× at 64×128 and above). Creation, callbacks (map/map2), fill and reductions stay JsBackend's.
  */
 
 /** Options of WasmBackend.create. */
@@ -30,10 +30,18 @@ export interface WasmBackendOptions extends SharedMemoryOptions {
    * noisy up to ~3,000 floats (its JS loop is cheap). Default 4,096. 0 sends every non-empty window op to wasm (tests).
    */
   windowThreshold?: number;
+  /**
+   * Row ops (addRowVector, sumRows, axpyInPlace, addInPlace, scale) on fewer floats than this run the JS loop.
+   * Measured by the same script: even at ~256 floats (8×32), wasm with its copies 1.2–3× faster at 1,024 (16×64) and
+   * 2–4× at 8,192 (64×128); axpy gains least (two operands copied in for one pass). Default 1,024. 0 sends every
+   * non-empty row op to wasm (tests).
+   */
+  rowThreshold?: number;
 }
 
 const DEFAULT_GEMM_THRESHOLD = 512;
 const DEFAULT_WINDOW_THRESHOLD = 4096;
+const DEFAULT_ROW_THRESHOLD = 1024;
 /** The staging region grows in whole 64 KiB steps (16,384 floats), so nearby sizes do not regrow it. */
 const STAGING_STEP = 16384;
 /** Operands start on 16-byte boundaries (the gemm's v128 loads need it). */
@@ -47,6 +55,7 @@ export class WasmBackend extends JsBackend {
   private staging: WasmF32 | undefined;
   private readonly gemmThreshold: number;
   private readonly windowThreshold: number;
+  private readonly rowThreshold: number;
 
   private constructor(
     /** The kernels' instance, its memory and arena (one memory per backend). */
@@ -56,6 +65,7 @@ export class WasmBackend extends JsBackend {
     super('float32');
     this.gemmThreshold = checkThreshold('gemmThreshold', options.gemmThreshold ?? DEFAULT_GEMM_THRESHOLD);
     this.windowThreshold = checkThreshold('windowThreshold', options.windowThreshold ?? DEFAULT_WINDOW_THRESHOLD);
+    this.rowThreshold = checkThreshold('rowThreshold', options.rowThreshold ?? DEFAULT_ROW_THRESHOLD);
   }
 
   /**
@@ -63,9 +73,9 @@ export class WasmBackend extends JsBackend {
    * thread (once per thread, cached), so `await WasmBackend.create()` works too but never needs to wait.
    */
   static create(options: WasmBackendOptions = {}): WasmBackend {
-    const { gemmThreshold, windowThreshold, ...memory } = options;
+    const { gemmThreshold, windowThreshold, rowThreshold, ...memory } = options;
     const kernels = WasmKernels.create({ initialBytes: 16 * 2 ** 20, maximumBytes: 2 ** 30, ...memory });
-    return new WasmBackend(kernels, { gemmThreshold, windowThreshold });
+    return new WasmBackend(kernels, { gemmThreshold, windowThreshold, rowThreshold });
   }
 
   /** Bytes of the WebAssembly memory (grows with the largest op seen, then stays). */
@@ -92,6 +102,56 @@ export class WasmBackend extends JsBackend {
     this.kernels.gemm(wa, wb, wc, m, k, n, { transposeA: options.transposeA ?? false, transposeB: options.transposeB ?? false });
     this.copyOut(wc, c);
     return c;
+  }
+
+  override addRowVector(x: Tensor, v: Tensor, out?: Tensor): Tensor {
+    const cols = v.size;
+    if (this.jsRow(x.size) || cols === 0) return super.addRowVector(x, v, out);
+    if (x.size % cols !== 0 || x.shape[x.shape.length - 1] !== cols) {
+      throw new RangeError(`cannot add a vector of ${cols} to a tensor of shape ${formatShape(x.shape, false)}`);
+    }
+    const o = out ?? this.zeros(x.shape);
+    if (o.size !== x.size) throw new RangeError(`addRowVector output ${formatShape(o.shape, false)} holds ${o.size} values; the input ${x.size}`);
+    // In place in the staging region (the kernel allows out = x), then one copy out.
+    const [wx, wv] = this.stage(x.size, cols);
+    this.copyIn(wx, x);
+    this.copyIn(wv, v);
+    this.kernels.addRowVector(wx, wv, wx, x.size / cols, cols);
+    this.copyOut(wx, o);
+    return o;
+  }
+
+  override sumRows(x: Tensor, out?: Tensor): Tensor {
+    const cols = x.shape[x.shape.length - 1] ?? 1;
+    if (this.jsRow(x.size) || cols === 0) return super.sumRows(x, out);
+    const o = out ?? this.zeros([cols]);
+    if (o.size !== cols) throw new RangeError(`sumRows output ${formatShape(o.shape, false)} holds ${o.size} values; expected ${cols}`);
+    const [wx, wo] = this.stage(x.size, cols);
+    this.copyIn(wx, x);
+    this.kernels.sumRows(wx, wo, x.size / cols, cols);
+    this.copyOut(wo, o);
+    return o;
+  }
+
+  override axpyInPlace(target: Tensor, alpha: number, x: Tensor): void {
+    if (this.jsRow(target.size)) return super.axpyInPlace(target, alpha, x);
+    if (target.size !== x.size) throw new RangeError(`cannot accumulate ${x.size} values into ${target.size}`);
+    const [wt, wx] = this.stage(target.size, x.size);
+    this.copyIn(wt, target);
+    this.copyIn(wx, x);
+    this.kernels.axpy(wt, alpha, wx);
+    this.copyOut(wt, target);
+  }
+
+  override scale(x: Tensor, s: number, out?: Tensor): Tensor {
+    if (this.jsRow(x.size)) return super.scale(x, s, out);
+    const o = out ?? this.zeros(x.shape);
+    if (o.size !== x.size) throw new RangeError(`scale output ${formatShape(o.shape, false)} holds ${o.size} values; the input ${x.size}`);
+    const [wx] = this.stage(x.size);
+    this.copyIn(wx, x);
+    this.kernels.scale(wx, s, wx);
+    this.copyOut(wx, o);
+    return o;
   }
 
   override im2col(x: Tensor, g: WindowGeometry, range?: ChannelRange, out?: Tensor): Tensor {
@@ -172,6 +232,11 @@ export class WasmBackend extends JsBackend {
     return dx;
   }
 
+  /** Whether a row op on `floats` values runs the JS loop. */
+  private jsRow(floats: number): boolean {
+    return floats === 0 || floats < this.rowThreshold;
+  }
+
   /** Whether a window op moving `floats` values runs the JS kernel (too small to pay for the copies, or empty). */
   private jsWindow(floats: number): boolean {
     return floats === 0 || floats < this.windowThreshold;
@@ -181,6 +246,7 @@ export class WasmBackend extends JsBackend {
    * Carves consecutive 16-byte aligned buffers of the given lengths out of the staging region, growing it first if
    * they do not fit. The region only grows, so once a model's shapes repeat no step allocates or grows memory.
    */
+  private stage(a: number): [WasmF32];
   private stage(a: number, b: number): [WasmF32, WasmF32];
   private stage(a: number, b: number, c: number): [WasmF32, WasmF32, WasmF32];
   private stage(...lengths: number[]): WasmF32[] {
