@@ -1,6 +1,7 @@
 // Training throughput, JsBackend vs WasmBackend, in one process (interleaved, each measurement repeated), from the
 // built dist: `npx tsc -b libs/neural-engine && node libs/neural-engine/bench/wasm-throughput.mjs [runs]`.
 // W1: 784→128 relu→10 softmax, Adam, batch 64 and 256. W2: Keras mnist_convnet, Adam, batch 64, a few batches.
+// W3: LSTM(64) over 50 steps × 8 features → Dense(1), MSE, Adam, batch 64.
 // Also: what the copies cost in a copy-in/copy-out GEMM at the W1 shapes. Not a test; asserts nothing.
 import { readFileSync } from 'node:fs';
 import { JsBackend, Sequential, WasmBackend } from '../dist/index.js';
@@ -23,6 +24,12 @@ const W2 = [
   { type: 'Dense', units: 10, activation: 'softmax' },
 ];
 
+const W3 = [
+  { type: 'InputLayer', shape: [50, 8] },
+  { type: 'LSTM', units: 64 },
+  { type: 'Dense', units: 1 },
+];
+
 /** Seeded uniform floats (a small LCG: the data only has to be the same for both backends). */
 function data(n, seed) {
   const out = new Float32Array(n);
@@ -34,20 +41,21 @@ function data(n, seed) {
   return out;
 }
 
-function batches(inputShape, batch, count) {
+/** `count` batches of seeded inputs and one-hot targets over `classes` (or, for 1 output, regression targets). */
+function batches(inputShape, classes, batch, count) {
   const size = inputShape.reduce((p, d) => p * d, 1);
   return Array.from({ length: count }, (_, b) => {
-    const y = new Float32Array(batch * 10);
-    for (let i = 0; i < batch; i++) y[i * 10 + ((i * 7 + b) % 10)] = 1;
-    return { x: { shape: [batch, ...inputShape], data: data(batch * size, 17 + b) }, y: { shape: [batch, 10], data: y } };
+    const y = classes === 1 ? data(batch, 99 + b) : new Float32Array(batch * classes);
+    if (classes > 1) for (let i = 0; i < batch; i++) y[i * classes + ((i * 7 + b) % classes)] = 1;
+    return { x: { shape: [batch, ...inputShape], data: data(batch * size, 17 + b) }, y: { shape: [batch, classes], data: y } };
   });
 }
 
 /** Samples/s of trainOnBatch: 2 warm-up steps, then steps until both `minSteps` and `minMs` are reached. */
-function measure(layers, inputShape, batch, backend, minSteps, minMs) {
+function measure({ layers, inputShape, classes, batch, minSteps, minMs }, backend) {
   const model = Sequential.fromDefinition({ type: 'Sequential', seed: 1, layers }, { backend });
-  model.compile({ optimizer: { type: 'Adam', learningRate: 0.001 }, loss: 'categorical_crossentropy' });
-  const set = batches(inputShape, batch, 4);
+  model.compile({ optimizer: { type: 'Adam', learningRate: 0.001 }, loss: classes === 1 ? 'mse' : 'categorical_crossentropy' });
+  const set = batches(inputShape, classes, batch, 4);
   for (let i = 0; i < 2; i++) model.trainOnBatch(set[i % 4].x, set[i % 4].y);
   let steps = 0;
   const t0 = performance.now();
@@ -64,9 +72,10 @@ const fmt = (v) => (v >= 100 ? Math.round(v).toLocaleString('en-US') : v.toFixed
 
 const backends = { js: () => new JsBackend('float32'), wasm: () => WasmBackend.create() };
 const workloads = [
-  { name: 'W1 batch 64', layers: W1, inputShape: [784], batch: 64, minSteps: 30, minMs: 1500 },
-  { name: 'W1 batch 256', layers: W1, inputShape: [784], batch: 256, minSteps: 10, minMs: 1500 },
-  { name: 'W2 batch 64', layers: W2, inputShape: [28, 28, 1], batch: 64, minSteps: 3, minMs: 1500 },
+  { name: 'W1 batch 64', layers: W1, inputShape: [784], classes: 10, batch: 64, minSteps: 30, minMs: 1500 },
+  { name: 'W1 batch 256', layers: W1, inputShape: [784], classes: 10, batch: 256, minSteps: 10, minMs: 1500 },
+  { name: 'W2 batch 64', layers: W2, inputShape: [28, 28, 1], classes: 10, batch: 64, minSteps: 3, minMs: 1500 },
+  { name: 'W3 batch 64', layers: W3, inputShape: [50, 8], classes: 1, batch: 64, minSteps: 3, minMs: 1500 },
 ];
 
 console.log(`node ${process.version}, ${RUNS} runs, interleaved; load average before: ${readFileSync('/proc/loadavg', 'utf8').trim()}`);
@@ -74,7 +83,7 @@ const results = new Map();
 for (let run = 0; run < RUNS; run++) {
   for (const w of workloads) {
     for (const [name, make] of Object.entries(backends)) {
-      const v = measure(w.layers, w.inputShape, w.batch, make(), w.minSteps, w.minMs);
+      const v = measure(w, make());
       const key = `${w.name}|${name}`;
       results.set(key, [...(results.get(key) ?? []), v]);
     }
