@@ -34,8 +34,13 @@ export async function createKilnBackend(engine, { backend, threads }) {
     const created = await engine.createBackend({ ...(backend === 'default' ? {} : { name: backend }), threads });
     return { backend: created, name: created.name, threads: created.threads ?? threads, close: async () => created.close?.() };
   }
+  if (backend === 'wasm' && typeof engine.WasmBackend?.create === 'function') {
+    // The WebAssembly SIMD kernels behind JS-heap tensors (copy-in/copy-out), on the calling thread.
+    const created = engine.WasmBackend.create();
+    return { backend: created, name: 'wasm', threads: 1, close: async () => {} };
+  }
   if (backend !== 'default' && backend !== 'js') {
-    throw new Error(`--kiln-backend ${backend}: this engine build has no backend factory (createBackend), only JsBackend; expected js or default`);
+    throw new Error(`--kiln-backend ${backend}: this engine build has no backend factory (createBackend); expected js, wasm or default`);
   }
   return { backend: new engine.JsBackend('float32'), name: 'js', threads: 1, close: async () => {} };
 }

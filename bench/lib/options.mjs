@@ -5,7 +5,7 @@ export const USAGE = `usage: npm run bench -- [options]
   --workloads LIST       comma-separated: W1, W1-b64, W1-b256, W2, W3 (default all)
   --systems LIST         comma-separated: kiln, tfjs-cpu, tfjs-wasm, torch (default all)
   --threads LIST         thread counts for Kiln and PyTorch (default 1,2); TF.js runs at the count its backend has
-  --kiln-backend NAME    Kiln backend: default (the engine's own default) or a name its createBackend knows (js, ...)
+  --kiln-backend NAME    Kiln backend: default (the engine's own default), js, wasm, or a name its createBackend knows
   --python PATH          Python with PyTorch (default /usr/bin/python3, Debian's, where apt puts python3-torch)
   --train-seconds S      time budget of the timed training window (default 4)
   --infer-seconds S      time budget of the timed inference window (default 2)

@@ -34,9 +34,11 @@ export async function planSystems(options) {
   const wanted = new Set(options.systems);
 
   if (wanted.has('kiln')) {
-    const caps = engineCapabilities(await importEngine());
-    if (!caps.factory && options.kilnBackend !== 'default' && options.kilnBackend !== 'js') {
-      throw new Error(`--kiln-backend ${options.kilnBackend}: this engine build has no backend factory (createBackend), only JsBackend; expected js or default`);
+    const engine = await importEngine();
+    const caps = engineCapabilities(engine);
+    const known = ['default', 'js', ...(engine.WasmBackend ? ['wasm'] : [])];
+    if (!caps.factory && !known.includes(options.kilnBackend)) {
+      throw new Error(`--kiln-backend ${options.kilnBackend}: this engine build has no backend factory (createBackend); expected ${known.join(', ')}`);
     }
     facts.kilnThreadPool = caps.threadPool;
     const counts = caps.threadPool ? options.threads : [1];

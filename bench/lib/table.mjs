@@ -46,7 +46,7 @@ export function renderTable(rows) {
   const header = ['workload', 'system', 'threads', 'train samples/s median [min–max]', 'infer samples/s median [min–max]', 'peak RSS MiB', 'Kiln/peer train', 'Kiln/peer infer', 'runs'];
   const lines = rows.map((r) => [
     r.workload,
-    SYSTEM_LABELS[r.system] ?? r.system,
+    `${SYSTEM_LABELS[r.system] ?? r.system}${r.system === 'kiln' && r.backend ? ` (${r.backend})` : ''}`,
     String(r.threads),
     rate(r, 'train'),
     rate(r, 'infer'),
