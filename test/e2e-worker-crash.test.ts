@@ -29,7 +29,7 @@ describe('a worker killed mid-epoch', () => {
     const first = await startWorkerProcess(fx.childEnv);
     workers.push(first);
     const epochs = 8;
-    const job = await http('POST', '/v1/jobs', digitsJob(datasetId, { epochs, batchSize: 4 }));
+    const job = await http('POST', '/v1/jobs', digitsJob(datasetId, { epochs, batchSize: 2 }));
     const id = String(job.body.id);
     const stream = await recordStream(`${base.replace('http', 'ws')}/v1/jobs/${id}/stream`);
 
@@ -45,9 +45,11 @@ describe('a worker killed mid-epoch', () => {
     workers.push(second);
     const resumed = await stream.waitFor((e) => e.type === 'status' && e.data.status === 'running' && e.data.attempt === 2, 30_000);
     const recoveryMs = Date.now() - killedAt;
-    // It resumes from the newest checkpoint: after epoch 2, or 3 if that epoch ended while the kill was on its way.
+    // It resumes from the newest checkpoint: after epoch 2, or a later one if epochs ended while the kill was on its
+    // way (on a loaded machine); never from scratch, never past the end.
     const from = resumed.type === 'status' ? resumed.data.epoch : -1;
-    expect([2, 3]).toContain(from);
+    expect(from).toBeGreaterThanOrEqual(2);
+    expect(from).toBeLessThan(epochs);
     expect(await stream.closed).toBe(1000);
 
     expect(seqProblems(stream.events)).toEqual([]);

@@ -68,6 +68,7 @@ export async function startWorker(env: Env, options: StartWorkerOptions = {}): P
     running,
     isClosing: () => closing,
     batchMessagesPerSecond: options.batchMessagesPerSecond ?? 4,
+    backend: env.TRAINING_BACKEND,
     trainerScript,
     ...(options.fault ? { fault: options.fault } : {}),
   });

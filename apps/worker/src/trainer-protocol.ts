@@ -45,6 +45,8 @@ export interface StartMessage {
   control: SharedArrayBuffer;
   /** Most batch messages per second (epoch messages are never dropped). */
   batchMessagesPerSecond: number;
+  /** The engine backend to train on (TRAINING_BACKEND). */
+  backend: 'wasm' | 'js';
   fault: TrainerFault | null;
 }
 

@@ -15,7 +15,10 @@ describe('parseEnv', () => {
       PREDICT_MAX_ROWS: 10_000,
       WORKER_CONCURRENCY: 1,
       WORKER_LOCK_DURATION_MS: 30_000,
+      TRAINING_BACKEND: 'wasm',
     });
+    expect(parseEnv({ TRAINING_BACKEND: 'js' }).TRAINING_BACKEND).toBe('js');
+    expect(() => parseEnv({ TRAINING_BACKEND: 'gpu' })).toThrow(/TRAINING_BACKEND/);
   });
 
   it('treats empty variables as unset and ignores unrelated ones', () => {

@@ -60,6 +60,8 @@ export const envSchema = z.object({
   MODEL_CACHE_BYTES: positiveInteger(512 * 1024 ** 2),
   /** Most parameters a model definition may have. */
   MAX_MODEL_PARAMS: positiveInteger(50_000_000),
+  /** The engine backend the worker trains on: WebAssembly SIMD kernels, or the plain-TypeScript reference. */
+  TRAINING_BACKEND: z.preprocess(unsetIfEmpty, z.enum(['wasm', 'js']).default('wasm')),
   /** Jobs one worker process trains at once (training is CPU-bound: 1 per process, more processes to scale). */
   WORKER_CONCURRENCY: positiveInteger(1),
   /** BullMQ lock of a running job and how often stalled jobs are looked for (shortened in fault tests). */

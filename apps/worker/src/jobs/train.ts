@@ -21,6 +21,8 @@ export interface TrainDeps {
   /** True once the worker is shutting down: a job picked up now is handed straight back. */
   isClosing: () => boolean;
   batchMessagesPerSecond: number;
+  /** The engine backend trainer threads train on. */
+  backend: 'wasm' | 'js';
   trainerScript?: string;
   /** Test-only: the trainer thread of this attempt exits with code 1 after this batch (epoch and batch indexes). */
   fault?: { attempt: number; epoch: number; batch: number };
@@ -112,6 +114,7 @@ function startTrainer(ctx: RunContext, prepared: PreparedStart): TrainerHandle {
     {
       ...prepared.start,
       batchMessagesPerSecond: ctx.deps.batchMessagesPerSecond,
+      backend: ctx.deps.backend,
       fault: fault && fault.attempt === ctx.run.attempt ? { exitAt: { epoch: fault.epoch, batch: fault.batch } } : null,
     },
     prepared.transfer,
