@@ -75,13 +75,23 @@ export function startKilnProcess(kind: keyof typeof entries, env: Record<string,
 /** Starts an api process on a free port; resolves with it and its base URL once it listens. */
 export async function startApiProcess(env: Record<string, string>): Promise<KilnProcess & { url: string }> {
   const api = startKilnProcess('api', { PORT: '0', ...env });
-  const ready = await api.waitForLog((l) => l.msg === 'api ready');
+  const ready = await readyOrKilled(api, 'api ready');
   return { ...api, url: String(ready.address) };
 }
 
 /** Starts a worker process; resolves once it takes jobs. */
 export async function startWorkerProcess(env: Record<string, string>): Promise<KilnProcess> {
   const worker = startKilnProcess('worker', env);
-  await worker.waitForLog((l) => l.msg === 'worker ready');
+  await readyOrKilled(worker, 'worker ready');
   return worker;
+}
+
+/** Waits for a process's ready line; a process that never gets ready is killed, never left running after the test. */
+async function readyOrKilled(process: KilnProcess, message: string): Promise<Record<string, unknown>> {
+  try {
+    return await process.waitForLog((l) => l.msg === message);
+  } catch (error) {
+    await process.stop('SIGKILL');
+    throw error;
+  }
 }
