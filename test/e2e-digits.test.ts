@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { httpClient } from './support/http-client.js';
+import { digitsMlp, httpClient } from './support/http-client.js';
 import { recordStream, seqProblems } from './support/job-stream.js';
 import { type KilnProcess, startWorkerProcess } from './support/processes.js';
 import { createServiceFixture, type ServiceFixture } from './support/service-fixture.js';
@@ -35,17 +35,7 @@ describe('digits end to end over HTTP', () => {
     expect(upload.status).toBe(201);
     expect(upload.body).toMatchObject({ name: 'digits', rows: 1438, featureShape: [64], labelShape: [1] });
 
-    const model = await http('POST', '/v1/models', {
-      name: 'digits-mlp',
-      definition: {
-        type: 'Sequential',
-        layers: [
-          { type: 'Rescaling', scale: 1 / 16, inputShape: [64] },
-          { type: 'Dense', units: 64, activation: 'relu' },
-          { type: 'Dense', units: 10, activation: 'softmax' },
-        ],
-      },
-    });
+    const model = await http('POST', '/v1/models', { name: 'digits-mlp', definition: digitsMlp });
     expect(model.status).toBe(201);
     const modelId = String(model.body.id);
     expect((model.body.summary as { totalParams: number }).totalParams).toBe(64 * 64 + 64 + 64 * 10 + 10);

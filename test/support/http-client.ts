@@ -24,17 +24,20 @@ export async function uploadCsv(base: string, file: string): Promise<string> {
   return String(body.id);
 }
 
-/** A digits MLP job body (64 → 64 relu → 10 softmax, Adam); `epochs` and `batchSize` tune how long it runs. */
+/** The 64-64-10 digits MLP (pixels 0..16 rescaled to 0..1 first). */
+export const digitsMlp = {
+  type: 'Sequential',
+  layers: [
+    { type: 'Rescaling', scale: 1 / 16, inputShape: [64] },
+    { type: 'Dense', units: 64, activation: 'relu' },
+    { type: 'Dense', units: 10, activation: 'softmax' },
+  ],
+};
+
+/** A digits MLP job body (Adam); `epochs` and `batchSize` tune how long it runs. */
 export function digitsJob(datasetId: string, fit: Record<string, unknown>): Record<string, unknown> {
   return {
-    model: {
-      type: 'Sequential',
-      layers: [
-        { type: 'Rescaling', scale: 1 / 16, inputShape: [64] },
-        { type: 'Dense', units: 64, activation: 'relu' },
-        { type: 'Dense', units: 10, activation: 'softmax' },
-      ],
-    },
+    model: digitsMlp,
     datasetId,
     compile: { optimizer: 'adam', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] },
     fit: { seed: 3, ...fit },

@@ -4,7 +4,7 @@
  */
 export { createPrismaClient, type CreatePrismaClientOptions } from './client.js';
 export { Prisma, type PrismaClient, type Tenant } from './generated/client.js';
-export { appendJobEvents, asStoredJson, listJobEvents, type Db } from './job-events.js';
+export { appendJobEvents, insertJobEvents, listJobEvents, type Db } from './job-events.js';
 export { FencedError, fenceAttempt } from './fence.js';
 export { DEFAULT_TENANT_NAME, ensureTenant } from './tenants.js';
 export * from './pagination.js';

@@ -1,5 +1,5 @@
 import type { JobEvent, NewJobEvent } from '@kiln/contracts';
-import type { Prisma, PrismaClient } from './generated/client.js';
+import { Prisma, type PrismaClient } from './generated/client.js';
 
 /** A Prisma client or an interactive transaction: repository functions take either. */
 export type Db = PrismaClient | Prisma.TransactionClient;
@@ -16,22 +16,21 @@ export async function appendJobEvents(tx: Prisma.TransactionClient, job: { id: s
     data: { lastSeq: { increment: events.length } },
     select: { lastSeq: true },
   });
-  const time = new Date();
-  const first = lastSeq - events.length + 1;
-  const rows = events.map((event, i) => ({ jobId: job.id, tenantId: job.tenantId, seq: first + i, type: event.type, data: asStoredJson(event.data) as Prisma.InputJsonValue, createdAt: time }));
-  await tx.jobEvent.createMany({ data: rows });
-  return rows.map((row) => toJobEvent(row));
+  return insertJobEvents(tx, job, lastSeq - events.length + 1, events);
 }
 
 /**
- * The value as Postgres will give it back through Prisma, which writes JSON numbers with 16 significant digits
- * (0.18269230769230768 is stored as 0.1826923076923077). Live events carry exactly what the history will replay.
+ * Writes event rows at seqs already reserved on the job row, and returns the events as the history will replay them.
+ * Raw SQL with the JSON as text: Prisma's Json columns write numbers with 16 significant digits
+ * (0.18269230769230768 becomes 0.1826923076923077), and live events must equal the replayed ones.
  */
-export function asStoredJson(value: unknown): unknown {
-  if (typeof value === 'number') return Number.isFinite(value) ? Number(value.toPrecision(16)) : value;
-  if (Array.isArray(value)) return value.map(asStoredJson);
-  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, asStoredJson(v)]));
-  return value;
+export async function insertJobEvents(tx: Prisma.TransactionClient, job: { id: string; tenantId: string }, firstSeq: number, events: readonly NewJobEvent[]): Promise<JobEvent[]> {
+  if (events.length === 0) return [];
+  const time = new Date();
+  const rows = events.map((event, i) => ({ seq: firstSeq + i, type: event.type, data: event.data }));
+  const values = rows.map((r) => Prisma.sql`(${job.id}::uuid, ${r.seq}, ${job.tenantId}::uuid, ${r.type}, ${JSON.stringify(r.data)}::jsonb, ${time})`);
+  await tx.$executeRaw`INSERT INTO "JobEvent" ("jobId", "seq", "tenantId", "type", "data", "createdAt") VALUES ${Prisma.join(values)}`;
+  return rows.map((r) => toJobEvent({ jobId: job.id, seq: r.seq, type: r.type, data: r.data, createdAt: time }));
 }
 
 /** Events of a job after a seq, in order (the history a stream replays before going live). */

@@ -1,7 +1,7 @@
 import type { JobError, JobEvent, NewJobEvent } from '@kiln/contracts';
 import { fenceAttempt, FencedError } from './fence.js';
 import { type Dataset, type Job, Prisma, type PrismaClient } from './generated/client.js';
-import { appendJobEvents } from './job-events.js';
+import { appendJobEvents, insertJobEvents } from './job-events.js';
 import { addModelVersion } from './models.js';
 import { toBytes } from './bytes.js';
 
@@ -207,7 +207,7 @@ export async function recordBatch(db: PrismaClient, run: JobRun, record: BatchRe
       INSERT INTO "JobBatchSample" ("jobId", "epoch", "batch", "tenantId", "attempt", "loss")
       VALUES (${run.id}::uuid, ${record.epoch}, ${record.batch}, ${run.tenantId}::uuid, ${run.attempt}, ${record.loss})
       ON CONFLICT ("jobId", "epoch", "batch") DO UPDATE SET "attempt" = EXCLUDED."attempt", "loss" = EXCLUDED."loss"`;
-    return { events: await insertEvents(tx, run, fenced.firstSeq, events), cancelRequested: fenced.cancelRequested };
+    return { events: await insertJobEvents(tx, run, fenced.firstSeq, events), cancelRequested: fenced.cancelRequested };
   });
 }
 
@@ -224,15 +224,6 @@ async function fencedJobUpdate(tx: Prisma.TransactionClient, run: JobRun, set: P
   const row = rows[0];
   if (!row) throw new FencedError(run.id, run.attempt);
   return { firstSeq: row.lastSeq - eventCount + 1, cancelRequested: row.cancelRequested };
-}
-
-/** Inserts events at the seqs fencedJobUpdate reserved; the rows and what they return match appendJobEvents. */
-async function insertEvents(tx: Prisma.TransactionClient, run: JobRun, firstSeq: number, events: readonly NewJobEvent[]): Promise<JobEvent[]> {
-  const time = new Date();
-  const rows = events.map((event, i) => ({ seq: firstSeq + i, type: event.type, data: event.data }));
-  const values = rows.map((r) => Prisma.sql`(${run.id}::uuid, ${r.seq}, ${run.tenantId}::uuid, ${r.type}, ${JSON.stringify(r.data)}::jsonb, ${time})`);
-  await tx.$executeRaw`INSERT INTO "JobEvent" ("jobId", "seq", "tenantId", "type", "data", "createdAt") VALUES ${Prisma.join(values)}`;
-  return rows.map((r) => ({ jobId: run.id, seq: r.seq, type: r.type, time: time.toISOString(), data: r.data }) as JobEvent);
 }
 
 /** A completed epoch as the worker records it, with the training state when a checkpoint is due. */
@@ -287,7 +278,7 @@ export async function recordEpoch(db: PrismaClient, run: JobRun, record: EpochRe
         DELETE FROM "Checkpoint" WHERE "jobId" = ${run.id}::uuid AND "epoch" < (
           SELECT min("epoch") FROM (SELECT "epoch" FROM "Checkpoint" WHERE "jobId" = ${run.id}::uuid ORDER BY "epoch" DESC LIMIT ${CHECKPOINTS_KEPT}) AS kept)`;
     }
-    return { events: await insertEvents(tx, run, fenced.firstSeq, events), cancelRequested: fenced.cancelRequested };
+    return { events: await insertJobEvents(tx, run, fenced.firstSeq, events), cancelRequested: fenced.cancelRequested };
   });
 }
 

@@ -102,18 +102,18 @@ class PyLiteral {
 
   parseDict(): Record<string, unknown> {
     const value = this.value();
-    this.skip();
+    this.skipWhitespace();
     if (this.i !== this.s.length) throw new Error(`unexpected text at character ${this.i}`);
     if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('not a dict');
     return value as Record<string, unknown>;
   }
 
-  private skip(): void {
+  private skipWhitespace(): void {
     while (this.i < this.s.length && /\s/.test(this.s[this.i]!)) this.i++;
   }
 
   private value(): unknown {
-    this.skip();
+    this.skipWhitespace();
     const c = this.s[this.i];
     if (c === '{') return this.sequence('}', true);
     if (c === '(') return this.sequence(')', false);
@@ -141,7 +141,7 @@ class PyLiteral {
     const items: unknown[] = [];
     const dict: Record<string, unknown> = {};
     for (;;) {
-      this.skip();
+      this.skipWhitespace();
       if (this.s[this.i] === close) {
         this.i++;
         return isDict ? dict : items;
@@ -149,14 +149,14 @@ class PyLiteral {
       if (isDict) {
         const key = this.value();
         if (typeof key !== 'string') throw new Error('dict keys must be strings');
-        this.skip();
+        this.skipWhitespace();
         if (this.s[this.i] !== ':') throw new Error(`expected ':' at character ${this.i}`);
         this.i++;
         dict[key] = this.value();
       } else {
         items.push(this.value());
       }
-      this.skip();
+      this.skipWhitespace();
       if (this.s[this.i] === ',') this.i++;
       else if (this.s[this.i] !== close) throw new Error(`expected ',' or '${close}' at character ${this.i}`);
     }

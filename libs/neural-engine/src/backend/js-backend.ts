@@ -5,6 +5,7 @@ import type { ChannelRange, WindowGeometry } from '../kernels/window-geometry.js
 import { addRowVector, sumRows } from '../kernels/rows.js';
 import { type FloatArray, type Shape, type Tensor, formatShape, shapeSize } from '../tensor.js';
 import type { Backend, MatmulOptions } from './backend.js';
+import { matmulDims } from './matmul-dims.js';
 
 class JsTensor implements Tensor {
   readonly size: number;
@@ -56,23 +57,10 @@ export class JsBackend implements Backend {
   release(_t: Tensor): void {}
 
   matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}, out?: Tensor): Tensor {
-    if (a.shape.length !== 2 || b.shape.length !== 2) {
-      throw new RangeError(`matmul needs rank-2 tensors, received ${formatShape(a.shape, false)} and ${formatShape(b.shape, false)}`);
-    }
-    const [ar, ac] = a.shape as [number, number];
-    const [br, bc] = b.shape as [number, number];
-    const { transposeA = false, transposeB = false } = options;
-    if (transposeA && transposeB) throw new RangeError('matmul with both operands transposed is not supported');
-    const m = transposeA ? ac : ar;
-    const k = transposeA ? ar : ac;
-    const kb = transposeB ? bc : br;
-    const n = transposeB ? br : bc;
-    if (k !== kb) {
-      throw new RangeError(`matmul inner dimensions differ: ${formatShape(a.shape, false)}${transposeA ? 'ᵀ' : ''} · ${formatShape(b.shape, false)}${transposeB ? 'ᵀ' : ''}`);
-    }
+    const { m, k, n } = matmulDims(a, b, options);
     const c = out ?? this.zeros([m, n]);
-    if (transposeA) matmulTN(a.data, b.data, c.data, m, k, n);
-    else if (transposeB) matmulNT(a.data, b.data, c.data, m, k, n);
+    if (options.transposeA) matmulTN(a.data, b.data, c.data, m, k, n);
+    else if (options.transposeB) matmulNT(a.data, b.data, c.data, m, k, n);
     else matmulNN(a.data, b.data, c.data, m, k, n);
     return c;
   }

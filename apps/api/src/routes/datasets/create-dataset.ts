@@ -51,19 +51,23 @@ export async function registerCreateDataset(app: FastifyInstance, deps: AppDeps)
 
 const tooLarge = (maxBytes: number) => new AppError(413, 'PAYLOAD_TOO_LARGE', `the upload exceeds the limit of ${maxBytes} bytes`);
 
+/** The CSV column choices of the query, leaving out those not given. */
+function csvOptions(query: UploadQuery) {
+  return { ...(query.labelColumns ? { labelColumns: query.labelColumns } : {}), ...(query.featureColumns ? { featureColumns: query.featureColumns } : {}) };
+}
+
 function contentType(request: FastifyRequest): string {
   return (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
 }
 
 /** Picks the parser from the Content-Type (or the multipart parts) and the query. */
 async function chooseParser(request: FastifyRequest, query: UploadQuery, maxBytes: number): Promise<{ format: string; parse: Parse }> {
-  const csvOptions = { ...(query.labelColumns ? { labelColumns: query.labelColumns } : {}), ...(query.featureColumns ? { featureColumns: query.featureColumns } : {}) };
   const type = contentType(request);
   if (request.isMultipart()) return multipartParser(request, query, maxBytes);
   // Not destroyed when parsing stops early: the connection must live to carry the 413 or 422 back.
   const body = limitBytes((request.body as Readable).iterator({ destroyOnReturn: false }), maxBytes);
   const format = query.format ?? (type === 'text/csv' ? 'csv' : type === 'application/json' ? 'json' : undefined);
-  if (format === 'csv') return { format, parse: (onChunk) => parseCsvDataset(body, csvOptions, onChunk) };
+  if (format === 'csv') return { format, parse: (onChunk) => parseCsvDataset(body, csvOptions(query), onChunk) };
   if (format === 'json') return { format, parse: (onChunk) => parseJsonDataset(body, {}, onChunk) };
   throw new AppError(
     415,
@@ -82,11 +86,10 @@ async function multipartParser(request: FastifyRequest, query: UploadQuery, maxB
   if (part.fieldname === 'file') {
     const byName = part.filename.toLowerCase().endsWith('.json') ? 'json' : part.filename.toLowerCase().endsWith('.csv') ? 'csv' : undefined;
     const format = query.format ?? byName ?? (part.mimetype === 'application/json' ? 'json' : 'csv');
-    const csvOptions = { ...(query.labelColumns ? { labelColumns: query.labelColumns } : {}), ...(query.featureColumns ? { featureColumns: query.featureColumns } : {}) };
-    if (format === 'npy') throw new AppError(400, 'BAD_MULTIPART', 'NPY uploads send two parts named "x" and "y"');
+      if (format === 'npy') throw new AppError(400, 'BAD_MULTIPART', 'NPY uploads send two parts named "x" and "y"');
     return {
       format,
-      parse: (onChunk) => (format === 'json' ? parseJsonDataset(source(part), {}, onChunk) : parseCsvDataset(source(part), csvOptions, onChunk)),
+      parse: (onChunk) => (format === 'json' ? parseJsonDataset(source(part), {}, onChunk) : parseCsvDataset(source(part), csvOptions(query), onChunk)),
     };
   }
   if (part.fieldname !== 'x') {

@@ -2,6 +2,7 @@ import type { ChannelRange, WindowGeometry } from '../../kernels/window-geometry
 import { type Tensor, formatShape } from '../../tensor.js';
 import type { MatmulOptions } from '../backend.js';
 import { JsBackend } from '../js-backend.js';
+import { matmulDims } from '../matmul-dims.js';
 import type { WasmF32 } from './float-arena.js';
 import type { SharedMemoryOptions } from './shared-memory.js';
 import { WasmKernels } from './wasm-kernels.js';
@@ -274,25 +275,6 @@ export class WasmBackend extends JsBackend {
   private copyOut(source: WasmF32, t: Tensor): void {
     t.data.set(new Float32Array(this.kernels.memory.buffer, source.ptr, source.length));
   }
-}
-
-/** m, k, n of op(a)·op(b), with JsBackend's checks and messages. */
-function matmulDims(a: Tensor, b: Tensor, options: MatmulOptions): { m: number; k: number; n: number } {
-  if (a.shape.length !== 2 || b.shape.length !== 2) {
-    throw new RangeError(`matmul needs rank-2 tensors, received ${formatShape(a.shape, false)} and ${formatShape(b.shape, false)}`);
-  }
-  const [ar, ac] = a.shape as [number, number];
-  const [br, bc] = b.shape as [number, number];
-  const { transposeA = false, transposeB = false } = options;
-  if (transposeA && transposeB) throw new RangeError('matmul with both operands transposed is not supported');
-  const m = transposeA ? ac : ar;
-  const k = transposeA ? ar : ac;
-  const kb = transposeB ? bc : br;
-  const n = transposeB ? br : bc;
-  if (k !== kb) {
-    throw new RangeError(`matmul inner dimensions differ: ${formatShape(a.shape, false)}${transposeA ? 'ᵀ' : ''} · ${formatShape(b.shape, false)}${transposeB ? 'ᵀ' : ''}`);
-  }
-  return { m, k, n };
 }
 
 function checkSize(what: string, t: Tensor, expected: number): void {
