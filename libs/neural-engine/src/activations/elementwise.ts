@@ -1,4 +1,4 @@
-import type { Backend } from '../backend/backend.js';
+import type { ActivationKernel, Backend } from '../backend/backend.js';
 import type { Tensor } from '../tensor.js';
 import type { Activation, ActivationConfig } from './activation.js';
 import { activationConfig } from './definition.js';
@@ -7,6 +7,8 @@ import { activationConfig } from './definition.js';
 export interface ScalarActivation {
   f(x: number): number;
   df(x: number, y: number): number;
+  /** The backend kernel computing exactly f and df, when there is one (the generic per-element callback is slow). */
+  kernel?: ActivationKernel;
 }
 
 /** An activation applied to every element independently: y[i] = f(x[i]), dx[i] = dy[i]·f'(x[i]). */
@@ -19,11 +21,13 @@ export class ElementwiseActivation implements Activation {
   ) {}
 
   apply(x: Tensor, backend: Backend): Tensor {
+    if (this.fn.kernel) return backend.activation(this.fn.kernel, x);
     const f = this.fn.f;
     return backend.map(x, (v) => f(v));
   }
 
   gradient(x: Tensor, y: Tensor, dy: Tensor, backend: Backend): Tensor {
+    if (this.fn.kernel) return backend.activationGradient(this.fn.kernel, x, y, dy);
     const df = this.fn.df;
     const yd = y.data;
     return backend.map2(x, dy, (v, g, i) => g * df(v, yd[i]!));

@@ -9,6 +9,9 @@ import { ElementwiseActivation, type ScalarActivation } from './elementwise.js';
 
 const reluDefaults = { negativeSlope: 0, maxValue: null, threshold: 0 };
 
+/** max(x, 0), the common case, with its backend kernel. */
+const plainRelu: ScalarActivation = { f: (x) => Math.max(x, 0), df: (x) => (x > 0 ? 1 : 0), kernel: 'relu' };
+
 /**
  * Keras 3 `relu(x, negative_slope, max_value, threshold)`, reproducing its exact composition: with only a slope it is
  * leaky_relu; otherwise x is kept where x > threshold (plain max(x, 0) when threshold is 0), clipped to
@@ -16,6 +19,7 @@ const reluDefaults = { negativeSlope: 0, maxValue: null, threshold: 0 };
  */
 export function reluFunction(negativeSlope: number, maxValue: number | null, threshold: number): ScalarActivation {
   if (negativeSlope !== 0 && maxValue === null && threshold === 0) return leakyReluFunction(negativeSlope);
+  if (negativeSlope === 0 && maxValue === null && threshold === 0) return plainRelu;
   const kept = threshold !== 0 ? (x: number) => (x > threshold ? x : 0) : (x: number) => Math.max(x, 0);
   const keptSlope = threshold !== 0 ? (x: number) => (x > threshold ? 1 : 0) : (x: number) => (x > 0 ? 1 : 0);
   return {

@@ -8,7 +8,7 @@ import { logSigmoid as logSigmoidFn, sigmoid as sigmoidFn } from './math.js';
 export const sigmoid = defineActivation({
   name: 'sigmoid',
   params: noParams,
-  create: () => new ElementwiseActivation('sigmoid', { f: sigmoidFn, df: (_x, y) => y * (1 - y) }),
+  create: () => new ElementwiseActivation('sigmoid', { f: sigmoidFn, df: (_x, y) => y * (1 - y), kernel: 'sigmoid' }),
 });
 
 /** Keras `log_sigmoid`: log(sigmoid(x)) = -softplus(-x). */

@@ -8,7 +8,7 @@ import { ElementwiseActivation } from './elementwise.js';
 export const tanh = defineActivation({
   name: 'tanh',
   params: noParams,
-  create: () => new ElementwiseActivation('tanh', { f: Math.tanh, df: (_x, y) => 1 - y * y }),
+  create: () => new ElementwiseActivation('tanh', { f: Math.tanh, df: (_x, y) => 1 - y * y, kernel: 'tanh' }),
 });
 
 /** Keras `hard_tanh`: clip(x, -1, 1). */

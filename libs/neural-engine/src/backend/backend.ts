@@ -1,7 +1,9 @@
+import type { ActivationKernel } from '../kernels/activations.js';
 import type { ChannelRange, WindowGeometry } from '../kernels/window-geometry.js';
 import type { FloatArray, Shape, Tensor } from '../tensor.js';
 
 export type { ChannelRange, WindowGeometry } from '../kernels/window-geometry.js';
+export type { ActivationKernel } from '../kernels/activations.js';
 
 /** Options of Backend.matmul: which operand is transposed. Both at once is not a form backprop needs. */
 export interface MatmulOptions {
@@ -42,6 +44,10 @@ export interface Backend {
   map(x: Tensor, f: (v: number, i: number) => number, out?: Tensor): Tensor;
   /** out[i] = f(a[i], b[i], i) for tensors of equal size. `out` may be `a` or `b`. */
   map2(a: Tensor, b: Tensor, f: (a: number, b: number, i: number) => number, out?: Tensor): Tensor;
+  /** out = f(x) for an activation with a dedicated kernel (relu, sigmoid, tanh). `out` may be `x`. */
+  activation(kind: ActivationKernel, x: Tensor, out?: Tensor): Tensor;
+  /** dL/dx = dy · f'(x) of that activation, given its input x and output y. `out` may be `dy`. */
+  activationGradient(kind: ActivationKernel, x: Tensor, y: Tensor, dy: Tensor, out?: Tensor): Tensor;
   /** target += x (gradient accumulation). */
   addInPlace(target: Tensor, x: Tensor): void;
   /** target += alpha · x. */

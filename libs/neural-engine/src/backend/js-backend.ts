@@ -1,3 +1,4 @@
+import { type ActivationKernel, activationBackward, activationForward } from '../kernels/activations.js';
 import { col2im, im2col } from '../kernels/im2col.js';
 import { matmulNN, matmulNT, matmulTN } from '../kernels/matmul.js';
 import { avgPool, avgPoolBackward, maxPool, maxPoolBackward } from '../kernels/pooling.js';
@@ -97,6 +98,23 @@ export class JsBackend implements Backend {
     const bd = b.data;
     const od = o.data;
     for (let i = 0; i < ad.length; i++) od[i] = f(ad[i]!, bd[i]!, i);
+    return o;
+  }
+
+  activation(kind: ActivationKernel, x: Tensor, out?: Tensor): Tensor {
+    const o = out ?? this.zeros(x.shape);
+    if (o.size !== x.size) throw new RangeError(`${kind} output ${formatShape(o.shape, false)} holds ${o.size} values; the input ${x.size}`);
+    activationForward(kind, x.data, o.data, 0, x.size);
+    return o;
+  }
+
+  activationGradient(kind: ActivationKernel, x: Tensor, y: Tensor, dy: Tensor, out?: Tensor): Tensor {
+    if (x.size !== dy.size || y.size !== dy.size) {
+      throw new RangeError(`${kind} gradient of tensors of different sizes: x ${x.size}, y ${y.size}, dy ${dy.size}`);
+    }
+    const o = out ?? this.zeros(dy.shape);
+    if (o.size !== dy.size) throw new RangeError(`${kind} gradient output ${formatShape(o.shape, false)} holds ${o.size} values; dy ${dy.size}`);
+    activationBackward(kind, x.data, y.data, dy.data, o.data, 0, dy.size);
     return o;
   }
 
