@@ -48,6 +48,10 @@ export interface Backend {
   activation(kind: ActivationKernel, x: Tensor, out?: Tensor): Tensor;
   /** dL/dx = dy · f'(x) of that activation, given its input x and output y. `out` may be `dy`. */
   activationGradient(kind: ActivationKernel, x: Tensor, y: Tensor, dy: Tensor, out?: Tensor): Tensor;
+  /** out = a + b element-wise, for tensors of equal size. `out` may be `a` or `b`. */
+  add(a: Tensor, b: Tensor, out?: Tensor): Tensor;
+  /** out = a · b element-wise, for tensors of equal size. `out` may be `a` or `b`. */
+  multiply(a: Tensor, b: Tensor, out?: Tensor): Tensor;
   /** target += x (gradient accumulation). */
   addInPlace(target: Tensor, x: Tensor): void;
   /** target += alpha · x. */

@@ -32,6 +32,14 @@ describe.each(['float32', 'float64'] as const)('JsBackend (%s) element-wise help
     expect(Array.from(axpy.data).every((v) => v === 7)).toBe(true);
   });
 
+  it('add and multiply, new or in place', () => {
+    expect(Array.from(backend.add(ta, tb).data)).toEqual(a.map((v, i) => round(round(v) + round(b[i]!))));
+    expect(Array.from(backend.multiply(ta, tb).data)).toEqual(a.map((v, i) => round(round(v) * round(b[i]!))));
+    const t = backend.clone(ta);
+    expect(backend.multiply(t, tb, t)).toBe(t);
+    expect(Array.from(t.data)).toEqual(a.map((v, i) => round(round(v) * round(b[i]!))));
+  });
+
   it('map and map2 may write in place; clone copies; reshape shares storage', () => {
     const t = backend.clone(ta);
     backend.map(t, (v) => v + 1, t);
@@ -44,6 +52,8 @@ describe.each(['float32', 'float64'] as const)('JsBackend (%s) element-wise help
 
   it('rejects mismatched sizes', () => {
     expect(() => backend.map2(ta, backend.zeros([3]), (x) => x)).toThrow(/different sizes: 24 and 3/);
+    expect(() => backend.add(ta, backend.zeros([3]))).toThrow(/add of tensors of different sizes: 24 and 3/);
+    expect(() => backend.multiply(ta, tb, backend.zeros([5]))).toThrow(/multiply output \(5,\) holds 5 values; the inputs 24/);
     expect(() => backend.addInPlace(ta, backend.zeros([3]))).toThrow(/cannot accumulate 3 values into 24/);
     expect(() => backend.addRowVector(ta, backend.zeros([4]))).toThrow(/cannot add a vector of 4/);
   });

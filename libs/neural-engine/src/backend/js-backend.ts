@@ -118,6 +118,28 @@ export class JsBackend implements Backend {
     return o;
   }
 
+  add(a: Tensor, b: Tensor, out?: Tensor): Tensor {
+    const o = this.binaryOutput('add', a, b, out);
+    const [ad, bd, od] = [a.data, b.data, o.data];
+    for (let i = 0; i < od.length; i++) od[i] = ad[i]! + bd[i]!;
+    return o;
+  }
+
+  multiply(a: Tensor, b: Tensor, out?: Tensor): Tensor {
+    const o = this.binaryOutput('multiply', a, b, out);
+    const [ad, bd, od] = [a.data, b.data, o.data];
+    for (let i = 0; i < od.length; i++) od[i] = ad[i]! * bd[i]!;
+    return o;
+  }
+
+  /** The output of an element-wise op on a and b: `out` checked, or a new tensor shaped like a. */
+  private binaryOutput(op: string, a: Tensor, b: Tensor, out: Tensor | undefined): Tensor {
+    if (a.size !== b.size) throw new RangeError(`${op} of tensors of different sizes: ${a.size} and ${b.size}`);
+    const o = out ?? this.zeros(a.shape);
+    if (o.size !== a.size) throw new RangeError(`${op} output ${formatShape(o.shape, false)} holds ${o.size} values; the inputs ${a.size}`);
+    return o;
+  }
+
   addInPlace(target: Tensor, x: Tensor): void {
     this.axpyInPlace(target, 1, x);
   }

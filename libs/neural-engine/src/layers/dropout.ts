@@ -60,14 +60,14 @@ export class Dropout extends Layer {
     this.backend.map(mask, () => (rng.uniform() >= rate ? keepScale : 0), mask);
     this.lastMask = { mask, index };
     const m = mask.data;
-    return index ? this.backend.map(x, (v, i) => v * m[index[i]!]!) : this.backend.map2(x, mask, (v, k) => v * k);
+    return index ? this.backend.map(x, (v, i) => v * m[index[i]!]!) : this.backend.multiply(x, mask);
   }
 
   backward(dy: Tensor): Tensor {
     if (!this.lastMask) return dy;
     const { mask, index } = this.lastMask;
     const m = mask.data;
-    return index ? this.backend.map(dy, (g, i) => g * m[index[i]!]!) : this.backend.map2(dy, mask, (g, k) => g * k);
+    return index ? this.backend.map(dy, (g, i) => g * m[index[i]!]!) : this.backend.multiply(dy, mask);
   }
 
   getConfig(): LayerConfig {

@@ -45,11 +45,11 @@ export class GaussianDropout extends Layer {
     const noise = this.backend.zeros(x.shape);
     this.backend.map(noise, () => rng.normal(1, stddev), noise);
     this.lastNoise = noise;
-    return this.backend.map2(x, noise, (v, n) => v * n);
+    return this.backend.multiply(x, noise);
   }
 
   backward(dy: Tensor): Tensor {
-    return this.lastNoise ? this.backend.map2(dy, this.lastNoise, (g, n) => g * n) : dy;
+    return this.lastNoise ? this.backend.multiply(dy, this.lastNoise) : dy;
   }
 
   getConfig(): LayerConfig {

@@ -200,9 +200,9 @@ export class Bidirectional extends Layer {
       case null:
         return [yf, yb];
       case 'sum':
-        return [b.map2(yf, yb, (p, q) => p + q)];
+        return [b.add(yf, yb)];
       case 'mul':
-        return [b.map2(yf, yb, (p, q) => p * q)];
+        return [b.multiply(yf, yb)];
       case 'ave':
         return [b.map2(yf, yb, (p, q) => (p + q) / 2)];
       case 'concat': {
@@ -239,8 +239,8 @@ export class Bidirectional extends Layer {
         dyb = d;
         break;
       case 'mul':
-        dyf = b.map2(d, yb, (g, q) => g * q);
-        dyb = b.map2(d, yf, (g, p) => g * p);
+        dyf = b.multiply(d, yb);
+        dyb = b.multiply(d, yf);
         break;
       case 'ave':
         dyf = b.scale(d, 0.5);

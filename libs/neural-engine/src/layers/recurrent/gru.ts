@@ -82,17 +82,17 @@ export class GRU extends RecurrentLayer<GRUCache> {
     const zx = sliceColumns(b, xz, 0, u);
     const rx = sliceColumns(b, xz, u, u);
     const hx = sliceColumns(b, xz, 2 * u, u);
-    const preZ = b.map2(zx, sliceColumns(b, inner, 0, u), (p, q) => p + q);
-    const preR = b.map2(rx, sliceColumns(b, inner, u, u), (p, q) => p + q);
+    const preZ = b.add(zx, sliceColumns(b, inner, 0, u));
+    const preR = b.add(rx, sliceColumns(b, inner, u, u));
     const z = this.recurrentActivation.apply(preZ, b);
     const r = this.recurrentActivation.apply(preR, b);
     let hBlock: Tensor;
     let preH: Tensor;
     if (this.resetAfter) {
       hBlock = sliceColumns(b, inner, 2 * u, u);
-      preH = b.map2(hx, b.map2(r, hBlock, (rv, hv) => rv * hv), (p, q) => p + q);
+      preH = b.add(hx, b.multiply(r, hBlock));
     } else {
-      hBlock = b.map2(r, hd, (rv, hv) => rv * hv);
+      hBlock = b.multiply(r, hd);
       preH = b.matmul(hBlock, this.kernelH!);
       b.addInPlace(preH, hx);
     }
@@ -122,15 +122,15 @@ export class GRU extends RecurrentLayer<GRUCache> {
     let dhd: Tensor | null = null;
     const hd = c.hds[c.hds.length - 1]!;
     if (this.resetAfter) {
-      drAct = b.map2(dPreH, c.hBlock, (g, v) => g * v);
-      writeColumns(dInner, b.map2(dPreH, c.r, (g, v) => g * v), 2 * u, true);
+      drAct = b.multiply(dPreH, c.hBlock);
+      writeColumns(dInner, b.multiply(dPreH, c.r), 2 * u, true);
     } else {
       // preH = (r·hd)·U_h + x_h: its gradients reach U_h's columns, r and hd.
       const dU = b.matmul(c.hBlock, dPreH, { transposeA: true });
       writeColumns(this.recurrentKernel.grad, dU, 2 * u);
       const dRh = b.matmul(dPreH, this.kernelH!, { transposeB: true });
-      drAct = b.map2(dRh, hd, (g, v) => g * v);
-      dhd = b.map2(dRh, c.r, (g, v) => g * v);
+      drAct = b.multiply(dRh, hd);
+      dhd = b.multiply(dRh, c.r);
     }
     const dPreZ = this.recurrentActivation.gradient(c.preZ, c.z, dzAct, b);
     const dPreR = this.recurrentActivation.gradient(c.preR, c.r, drAct, b);

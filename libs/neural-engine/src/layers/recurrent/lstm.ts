@@ -71,7 +71,7 @@ export class LSTM extends RecurrentLayer<LSTMCache> {
     const gd = g.data;
     const c = b.map(cPrev, (cp, n) => fd[n]! * cp + id[n]! * gd[n]!);
     const tanhC = this.activation.apply(c, b);
-    const h = b.map2(o, tanhC, (ov, tv) => ov * tv);
+    const h = b.multiply(o, tanhC);
     return { states: [h, c], cache: { hds, cPrev, pre, gates, c, tanhC } };
   }
 
@@ -80,16 +80,16 @@ export class LSTM extends RecurrentLayer<LSTMCache> {
     const u = this.units;
     const [i, f, g, o] = cache.gates as [Tensor, Tensor, Tensor, Tensor];
     const dh = dStates[0]!;
-    const dO = b.map2(dh, cache.tanhC, (d, t) => d * t);
-    const dc = this.activation.gradient(cache.c, cache.tanhC, b.map2(dh, o, (d, ov) => d * ov), b);
+    const dO = b.multiply(dh, cache.tanhC);
+    const dc = this.activation.gradient(cache.c, cache.tanhC, b.multiply(dh, o), b);
     b.addInPlace(dc, dStates[1]!);
-    const dGates = [b.map2(dc, g, (d, v) => d * v), b.map2(dc, cache.cPrev, (d, v) => d * v), b.map2(dc, i, (d, v) => d * v), dO];
+    const dGates = [b.multiply(dc, g), b.multiply(dc, cache.cPrev), b.multiply(dc, i), dO];
     const dz = b.zeros([dh.shape[0]!, 4 * u]);
     dGates.forEach((dg, k) => {
       const act = k === 2 ? this.activation : this.recurrentActivation;
       writeColumns(dz, act.gradient(cache.pre[k]!, cache.gates[k]!, dg, b), k * u, true);
     });
-    const dcPrev = b.map2(dc, f, (d, v) => d * v);
+    const dcPrev = b.multiply(dc, f);
     return { dxz: dz, dhds: this.recurrentProductBackward(cache.hds, dz), dPrev: [null, dcPrev] };
   }
 
