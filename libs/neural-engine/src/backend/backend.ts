@@ -72,6 +72,16 @@ export interface Backend {
   im2col(x: Tensor, geometry: WindowGeometry, range?: ChannelRange, out?: Tensor): Tensor;
   /** The adjoint of im2col: adds every entry of cols [batch·outH·outW, kH·kW·count] into the element of dx it came from. */
   col2im(cols: Tensor, geometry: WindowGeometry, dx: Tensor, range?: ChannelRange): void;
+  /**
+   * The convolution y [batch·outH·outW, filters] = im2col(x) · kernel of x [batch, inH, inW, channels] with the kernel
+   * seen as the matrix [kH·kW·channels, filters]. One op, so a backend can keep the im2col matrix to itself.
+   */
+  conv2d(x: Tensor, kernel: Tensor, geometry: WindowGeometry): Tensor;
+  /**
+   * The convolution's backward pass for dL/dy [batch·outH·outW, filters]: returns dL/dx, and adds dL/dkernel into
+   * `kernelGrad` when given. Takes x, not its im2col matrix: a backend recomputes that (cheaper than keeping it).
+   */
+  conv2dBackward(x: Tensor, dy: Tensor, kernel: Tensor, geometry: WindowGeometry, kernelGrad: Tensor | null): Tensor;
   /** Max pooling of x [batch, inH, inW, c] per channel; `argmax` holds, per output, the flat index of its maximum in x. */
   maxPool(x: Tensor, geometry: WindowGeometry): { output: Tensor; argmax: Int32Array };
   /** dL/dx of max pooling: each output gradient goes to its argmax element. */

@@ -191,6 +191,28 @@ export class JsBackend implements Backend {
     col2im(cols.data, dx.data, g, start, count);
   }
 
+  conv2d(x: Tensor, kernel: Tensor, g: WindowGeometry): Tensor {
+    const cols = this.im2col(x, g);
+    const y = this.matmul(cols, kernel);
+    this.release(cols);
+    return y;
+  }
+
+  conv2dBackward(x: Tensor, dy: Tensor, kernel: Tensor, g: WindowGeometry, kernelGrad: Tensor | null): Tensor {
+    const cols = this.im2col(x, g);
+    if (kernelGrad) {
+      const dw = this.matmul(cols, dy, { transposeA: true });
+      this.addInPlace(kernelGrad, dw);
+      this.release(dw);
+    }
+    this.release(cols);
+    const dcols = this.matmul(dy, kernel, { transposeB: true });
+    const dx = this.zeros([g.batch, g.inH, g.inW, g.channels]);
+    this.col2im(dcols, g, dx);
+    this.release(dcols);
+    return dx;
+  }
+
   maxPool(x: Tensor, g: WindowGeometry): { output: Tensor; argmax: Int32Array } {
     checkWindowInput(x, g);
     const output = this.zeros([g.batch, g.outH, g.outW, g.channels]);

@@ -181,6 +181,55 @@ export class WasmBackend extends JsBackend {
     this.copyOut(wdx, dx);
   }
 
+  /**
+   * im2col and the product in one pass through the staging region: the im2col matrix (for W2's second convolution
+   * 9 MB a batch) never leaves WebAssembly memory, where the unfused ops copy it out and back in.
+   */
+  override conv2d(x: Tensor, kernel: Tensor, g: WindowGeometry): Tensor {
+    const { rows, depth, filters } = convDims(x, kernel, g);
+    if (rows * depth * filters < this.gemmThreshold) return super.conv2d(x, kernel, g);
+    const y = this.zeros([rows, filters]);
+    const [wx, wk, wcols, wy] = this.stage(x.size, kernel.size, rows * depth, y.size);
+    this.copyIn(wx, x);
+    this.copyIn(wk, kernel);
+    this.kernels.im2col(wx, wcols, g);
+    this.kernels.gemm(wcols, wk, wy, rows, depth, filters);
+    this.copyOut(wy, y);
+    return y;
+  }
+
+  /**
+   * The backward pass the same way: im2col recomputed in place of a kept matrix, dL/dkernel = colsᵀ·dy added into
+   * kernelGrad with the axpy kernel (as the unfused addInPlace does, so both paths give the same bits), dcols = dy·kernelᵀ
+   * folded onto dx by col2im, all in the staging region.
+   */
+  override conv2dBackward(x: Tensor, dy: Tensor, kernel: Tensor, g: WindowGeometry, kernelGrad: Tensor | null): Tensor {
+    const { rows, depth, filters } = convDims(x, kernel, g);
+    if (rows * depth * filters < this.gemmThreshold) return super.conv2dBackward(x, dy, kernel, g, kernelGrad);
+    checkSize('conv2dBackward output gradient', dy, rows * filters);
+    if (kernelGrad && kernelGrad.size !== kernel.size) {
+      throw new RangeError(`conv2dBackward kernel gradient holds ${kernelGrad.size} values; the kernel ${kernel.size}`);
+    }
+    const dx = this.zeros([g.batch, g.inH, g.inW, g.channels]);
+    // cols and dcols share one buffer: cols is dead once dL/dkernel is computed.
+    const [wx, wdy, wk, wcols, wdw, wgrad, wdx] = this.stage(x.size, dy.size, kernel.size, rows * depth, kernel.size, kernel.size, dx.size);
+    this.copyIn(wx, x);
+    this.copyIn(wdy, dy);
+    this.copyIn(wk, kernel);
+    if (kernelGrad) {
+      this.kernels.im2col(wx, wcols, g);
+      this.kernels.gemm(wcols, wdy, wdw, depth, rows, filters, { transposeA: true });
+      this.copyIn(wgrad, kernelGrad);
+      this.kernels.axpy(wgrad, 1, wdw);
+      this.copyOut(wgrad, kernelGrad);
+    }
+    this.kernels.gemm(wdy, wk, wcols, rows, filters, depth, { transposeB: true });
+    this.view(wdx).fill(0);
+    this.kernels.col2im(wcols, wdx, g);
+    this.copyOut(wdx, dx);
+    return dx;
+  }
+
   override maxPool(x: Tensor, g: WindowGeometry): { output: Tensor; argmax: Int32Array } {
     const outSize = g.batch * g.outH * g.outW * g.channels;
     if (this.jsWindow(x.size + outSize)) return super.maxPool(x, g);
@@ -247,10 +296,7 @@ export class WasmBackend extends JsBackend {
    * Carves consecutive 16-byte aligned buffers of the given lengths out of the staging region, growing it first if
    * they do not fit. The region only grows, so once a model's shapes repeat no step allocates or grows memory.
    */
-  private stage(a: number): [WasmF32];
-  private stage(a: number, b: number): [WasmF32, WasmF32];
-  private stage(a: number, b: number, c: number): [WasmF32, WasmF32, WasmF32];
-  private stage(...lengths: number[]): WasmF32[] {
+  private stage<const Lengths extends readonly number[]>(...lengths: Lengths): { [K in keyof Lengths]: WasmF32 } {
     let total = 0;
     for (const length of lengths) total += alignFloats(length);
     if (!this.staging || this.staging.length < total) {
@@ -265,20 +311,36 @@ export class WasmBackend extends JsBackend {
       buffers.push({ ptr, length });
       ptr += alignFloats(length) * 4;
     }
-    return buffers;
+    return buffers as { [K in keyof Lengths]: WasmF32 };
   }
 
   private copyIn(target: WasmF32, t: Tensor): void {
-    new Float32Array(this.kernels.memory.buffer, target.ptr, target.length).set(t.data);
+    this.view(target).set(t.data);
   }
 
   private copyOut(source: WasmF32, t: Tensor): void {
-    t.data.set(new Float32Array(this.kernels.memory.buffer, source.ptr, source.length));
+    t.data.set(this.view(source));
+  }
+
+  /** The floats of a staged buffer (a fresh view: the memory's buffer changes when it grows). */
+  private view(buffer: WasmF32): Float32Array {
+    return new Float32Array(this.kernels.memory.buffer, buffer.ptr, buffer.length);
   }
 }
 
 function checkSize(what: string, t: Tensor, expected: number): void {
   if (t.size !== expected) throw new RangeError(`${what} ${formatShape(t.shape, false)} holds ${t.size} values; the window geometry needs ${expected}`);
+}
+
+/** The convolution as a product: [rows, depth]·[depth, filters], rows = batch·outH·outW, depth = kH·kW·channels. */
+function convDims(x: Tensor, kernel: Tensor, g: WindowGeometry): { rows: number; depth: number; filters: number } {
+  checkSize('conv2d input', x, g.batch * g.inH * g.inW * g.channels);
+  const depth = g.kH * g.kW * g.channels;
+  const filters = kernel.shape[kernel.shape.length - 1] ?? 0;
+  if (kernel.shape.length !== 2 || kernel.shape[0] !== depth) {
+    throw new RangeError(`conv2d kernel ${formatShape(kernel.shape, false)}: expected [${depth}, filters] (kH·kW·channels rows)`);
+  }
+  return { rows: g.batch * g.outH * g.outW, depth, filters };
 }
 
 function checkThreshold(name: string, value: number): number {

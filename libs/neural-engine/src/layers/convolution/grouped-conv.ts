@@ -8,10 +8,11 @@ import type { Tensor } from '../../tensor.js';
  * whose column block i belongs to group i. DepthwiseConv2D is the case groups = in.
  */
 
-/** What the backward pass needs from the forward pass: the im2col matrix of each group. */
-export interface GroupedConvCache {
-  cols: Tensor[];
-}
+/**
+ * What the backward pass needs from the forward pass: the input itself when there is one group (the backend's
+ * conv2dBackward recomputes its im2col matrix), else the im2col matrix of each group.
+ */
+export type GroupedConvCache = { x: Tensor } | { cols: Tensor[] };
 
 /** Copies columns [start, start + count) of a [rows, cols] tensor into a new [rows, count] tensor. */
 function columnBlock(b: Backend, m: Tensor, start: number, count: number): Tensor {
@@ -41,12 +42,7 @@ export function groupedConvForward(
   const filters = kernel.shape[kernel.shape.length - 1]!;
   const perGroup = g.channels / groups;
   const kernelMat = b.reshape(kernel, [g.kH * g.kW * perGroup, filters]);
-  if (groups === 1) {
-    const cols = b.im2col(x, g);
-    const y = b.matmul(cols, kernelMat);
-    if (!keep) b.release(cols);
-    return { y, cache: keep ? { cols: [cols] } : null };
-  }
+  if (groups === 1) return { y: b.conv2d(x, kernelMat, g), cache: keep ? { x } : null };
   const filtersPerGroup = filters / groups;
   const y = b.zeros([g.batch * g.outH * g.outW, filters]);
   const kept: Tensor[] = [];
@@ -72,15 +68,8 @@ export function groupedConvBackward(
   const rowsK = g.kH * g.kW * perGroup;
   const kernelMat = b.reshape(kernel, [rowsK, filters]);
   const gradMat = kernelGrad ? b.reshape(kernelGrad, [rowsK, filters]) : null;
+  if ('x' in cache) return b.conv2dBackward(cache.x, dy, kernelMat, g, gradMat);
   const dx = b.zeros([g.batch, g.inH, g.inW, g.channels]);
-  if (groups === 1) {
-    const cols = cache.cols[0]!;
-    if (gradMat) b.addInPlace(gradMat, b.matmul(cols, dy, { transposeA: true }));
-    const dcols = b.matmul(dy, kernelMat, { transposeB: true });
-    b.col2im(dcols, g, dx);
-    b.release(dcols);
-    return dx;
-  }
   const filtersPerGroup = filters / groups;
   for (let i = 0; i < groups; i++) {
     const cols = cache.cols[i]!;
