@@ -1,9 +1,11 @@
 import type { ActivationKernel } from '../kernels/activations.js';
+import type { AdamCoefficients } from '../kernels/optimizer-updates.js';
 import type { ChannelRange, WindowGeometry } from '../kernels/window-geometry.js';
 import type { FloatArray, Shape, Tensor } from '../tensor.js';
 
 export type { ChannelRange, WindowGeometry } from '../kernels/window-geometry.js';
 export type { ActivationKernel } from '../kernels/activations.js';
+export type { AdamCoefficients } from '../kernels/optimizer-updates.js';
 
 /** Options of Backend.matmul: which operand is transposed. Both at once is not a form backprop needs. */
 export interface MatmulOptions {
@@ -58,6 +60,11 @@ export interface Backend {
   axpyInPlace(target: Tensor, alpha: number, x: Tensor): void;
   /** out = x · s. */
   scale(x: Tensor, s: number, out?: Tensor): Tensor;
+  /**
+   * Adam's update of `value` in place from `grad`, with its slots m and v (and vHat for AMSGrad) updated in place:
+   * one fused pass (see kernels/optimizer-updates.ts).
+   */
+  adamUpdate(value: Tensor, grad: Tensor, m: Tensor, v: Tensor, vHat: Tensor | null, c: AdamCoefficients): void;
   /** Sets every element to `value`. */
   fill(t: Tensor, value: number): void;
   /** Σ x[i], accumulated in float64. */

@@ -1,5 +1,6 @@
 import { type ActivationKernel, activationBackward, activationForward } from '../kernels/activations.js';
 import { col2im, im2col } from '../kernels/im2col.js';
+import { type AdamCoefficients, adamUpdate } from '../kernels/optimizer-updates.js';
 import { matmulNN, matmulNT, matmulTN } from '../kernels/matmul.js';
 import { avgPool, avgPoolBackward, maxPool, maxPoolBackward } from '../kernels/pooling.js';
 import type { ChannelRange, WindowGeometry } from '../kernels/window-geometry.js';
@@ -155,6 +156,11 @@ export class JsBackend implements Backend {
     return this.map(x, (v) => v * s, out);
   }
 
+  adamUpdate(value: Tensor, grad: Tensor, m: Tensor, v: Tensor, vHat: Tensor | null, c: AdamCoefficients): void {
+    checkSlots('adam', value, [grad, m, v, vHat]);
+    adamUpdate(value.data, grad.data, m.data, v.data, vHat?.data ?? null, c, 0, value.size);
+  }
+
   fill(t: Tensor, value: number): void {
     t.data.fill(value);
   }
@@ -262,6 +268,13 @@ function checkRange(range: ChannelRange | undefined, g: WindowGeometry): Channel
     throw new RangeError(`channel range [${r.start}, ${r.start + r.count}) outside ${g.channels} channels`);
   }
   return r;
+}
+
+/** An optimizer's gradient and slots must each hold as many values as the parameter. */
+function checkSlots(optimizer: string, value: Tensor, others: readonly (Tensor | null)[]): void {
+  for (const t of others) {
+    if (t && t.size !== value.size) throw new RangeError(`${optimizer} update: a tensor of ${t.size} values for a parameter of ${value.size}`);
+  }
 }
 
 function checkShape(shape: Shape): void {

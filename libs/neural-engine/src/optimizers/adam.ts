@@ -58,22 +58,7 @@ export class Adam extends BaseOptimizer {
     const t = this.localStep;
     const { beta1, beta2, epsilon } = this;
     const alpha = (lr * Math.sqrt(1 - Math.pow(beta2, t))) / (1 - Math.pow(beta1, t));
-    const w = variable.value.data;
-    const g = grad.data;
-    const m = slots[0]!.data;
-    const v = slots[1]!.data;
-    const vHat = slots[2]?.data;
-    for (let i = 0; i < w.length; i++) {
-      const gi = g[i]!;
-      m[i] = m[i]! + (gi - m[i]!) * (1 - beta1);
-      v[i] = v[i]! + (gi * gi - v[i]!) * (1 - beta2);
-      let vi = v[i]!;
-      if (vHat) {
-        vHat[i] = Math.max(vHat[i]!, vi);
-        vi = vHat[i]!;
-      }
-      w[i] = w[i]! - (m[i]! * alpha) / (Math.sqrt(vi) + epsilon);
-    }
+    this.backend.adamUpdate(variable.value, grad, slots[0]!, slots[1]!, slots[2] ?? null, { alpha, beta1, beta2, epsilon });
   }
 }
 

@@ -103,6 +103,7 @@ export abstract class BaseOptimizer implements Optimizer {
   /** Calls of applyGradients so far (Keras `_iterations`). */
   private calls = 0;
   private built = false;
+  private builtBackend: Backend | null = null;
   private builtVariables: readonly Variable[] = [];
   private readonly indexOf = new Map<Variable, number>();
   private slots: Tensor[][] = [];
@@ -184,6 +185,7 @@ export abstract class BaseOptimizer implements Optimizer {
     this.averages = this.useEma ? variables.map((v) => backend.clone(v.value)) : [];
     this.accumulators = this.gradientAccumulationSteps ? variables.map((v) => backend.zeros(v.value.shape)) : [];
     this.work = variables.map((v) => backend.zeros(v.value.shape));
+    this.builtBackend = backend;
     this.built = true;
   }
 
@@ -293,6 +295,12 @@ export abstract class BaseOptimizer implements Optimizer {
   protected abstract argsConfig(): Record<string, unknown>;
 
   /** Creates the slots of one variable (moments, accumulators...), in a fixed order. */
+  /** The backend the optimizer was built on: its slots live there, and updateStep runs fused updates on it. */
+  protected get backend(): Backend {
+    if (!this.builtBackend) throw new Error(`${this.className} is not built yet: it learns its backend from build()`);
+    return this.builtBackend;
+  }
+
   protected abstract createSlots(variable: Variable, backend: Backend): Tensor[];
 
   /** Slots shared by all variables (Nadam's momentum-schedule product); none by default. */

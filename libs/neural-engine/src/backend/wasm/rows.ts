@@ -12,7 +12,7 @@ export interface Range {
   end?: number;
 }
 
-function span(range: Range, total: number, what: string): [number, number] {
+export function span(range: Range, total: number, what: string): [number, number] {
   const { start = 0, end = total } = range;
   if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > total || start > end) {
     throw new RangeError(`${what} [${start}, ${end}): expected 0 <= start <= end <= ${total}`);
@@ -20,7 +20,7 @@ function span(range: Range, total: number, what: string): [number, number] {
   return [start, end];
 }
 
-function check(ctx: KernelContext, name: string, buffer: WasmF32, need: number): void {
+export function check(ctx: KernelContext, name: string, buffer: WasmF32, need: number): void {
   if (buffer.length < need) throw new RangeError(`${name} holds ${buffer.length} floats; expected at least ${need}`);
   const bytes = ctx.memory.buffer.byteLength;
   if (buffer.ptr % 4 !== 0 || buffer.ptr < 0 || buffer.ptr + need * 4 > bytes) {

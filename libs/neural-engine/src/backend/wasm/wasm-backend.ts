@@ -1,3 +1,4 @@
+import type { AdamCoefficients } from '../../kernels/optimizer-updates.js';
 import type { ChannelRange, WindowGeometry } from '../../kernels/window-geometry.js';
 import { type Tensor, formatShape } from '../../tensor.js';
 import type { MatmulOptions } from '../backend.js';
@@ -153,6 +154,26 @@ export class WasmBackend extends JsBackend {
     this.kernels.scale(wx, s, wx);
     this.copyOut(wx, o);
     return o;
+  }
+
+  /** Adam in one SIMD pass (f64 lanes, bitwise equal to the JS loop) over staged copies of the parameter and its slots. */
+  override adamUpdate(value: Tensor, grad: Tensor, m: Tensor, v: Tensor, vHat: Tensor | null, c: AdamCoefficients): void {
+    if (this.jsRow(value.size)) return super.adamUpdate(value, grad, m, v, vHat, c);
+    for (const t of [grad, m, v, vHat]) {
+      if (t && t.size !== value.size) throw new RangeError(`adam update: a tensor of ${t.size} values for a parameter of ${value.size}`);
+    }
+    const n = value.size;
+    const [ww, wg, wm, wv, wh] = this.stage(n, n, n, n, vHat ? n : 0);
+    this.copyIn(ww, value);
+    this.copyIn(wg, grad);
+    this.copyIn(wm, m);
+    this.copyIn(wv, v);
+    if (vHat) this.copyIn(wh, vHat);
+    this.kernels.adamUpdate(ww, wg, wm, wv, vHat ? wh : null, c);
+    this.copyOut(ww, value);
+    this.copyOut(wm, m);
+    this.copyOut(wv, v);
+    if (vHat) this.copyOut(wh, vHat);
   }
 
   override im2col(x: Tensor, g: WindowGeometry, range?: ChannelRange, out?: Tensor): Tensor {

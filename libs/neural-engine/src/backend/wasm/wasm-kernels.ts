@@ -5,6 +5,8 @@ import { type SharedMemoryOptions, createSharedMemory } from './shared-memory.js
 import type { WasmMemory, WasmModule } from './webassembly.js';
 import * as window from './window.js';
 import * as rowKernels from './rows.js';
+import * as optimizerKernels from './optimizers.js';
+import type { AdamCoefficients } from '../../kernels/optimizer-updates.js';
 import type { ChannelRange, WindowGeometry } from '../../kernels/window-geometry.js';
 
 /*
@@ -97,6 +99,11 @@ export class WasmKernels {
   /** out = x · s. */
   scale(x: WasmF32, s: number, out: WasmF32, range?: rowKernels.Range): void {
     rowKernels.scale(this, x, s, out, range);
+  }
+
+  /** Adam's fused update of w and its slots m, v (vHat with AMSGrad) from the gradient g. */
+  adamUpdate(w: WasmF32, g: WasmF32, m: WasmF32, v: WasmF32, vHat: WasmF32 | null, c: AdamCoefficients, range?: rowKernels.Range): void {
+    optimizerKernels.adamUpdate(this, w, g, m, v, vHat, c, range);
   }
 
   /** Average pooling's input gradient (dx overwritten). */
