@@ -20,6 +20,10 @@ export class ElementwiseActivation implements Activation {
     private readonly defaults: Record<string, unknown> = {},
   ) {}
 
+  get kernel(): ActivationKernel | undefined {
+    return this.fn.kernel;
+  }
+
   apply(x: Tensor, backend: Backend): Tensor {
     if (this.fn.kernel) return backend.activation(this.fn.kernel, x);
     const f = this.fn.f;

@@ -1,4 +1,5 @@
 import type { ActivationKernel } from '../kernels/activations.js';
+import type { LstmKinds, LstmStepTensors } from '../kernels/lstm-cell.js';
 import type { AdamCoefficients } from '../kernels/optimizer-updates.js';
 import type { ChannelRange, WindowGeometry } from '../kernels/window-geometry.js';
 import type { FloatArray, Shape, Tensor } from '../tensor.js';
@@ -6,6 +7,7 @@ import type { FloatArray, Shape, Tensor } from '../tensor.js';
 export type { ChannelRange, WindowGeometry } from '../kernels/window-geometry.js';
 export type { ActivationKernel } from '../kernels/activations.js';
 export type { AdamCoefficients } from '../kernels/optimizer-updates.js';
+export type { LstmKinds, LstmStepTensors } from '../kernels/lstm-cell.js';
 
 /** Options of Backend.matmul: which operand is transposed. Both at once is not a form backprop needs. */
 export interface MatmulOptions {
@@ -50,6 +52,13 @@ export interface Backend {
   activation(kind: ActivationKernel, x: Tensor, out?: Tensor): Tensor;
   /** dL/dx = dy · f'(x) of that activation, given its input x and output y. `out` may be `dy`. */
   activationGradient(kind: ActivationKernel, x: Tensor, y: Tensor, dy: Tensor, out?: Tensor): Tensor;
+  /**
+   * One LSTM step fused (kernels/lstm-cell.ts), for z [batch, 4·units] = the step's pre-activations i|f|c|o and the
+   * previous cell state: the gates, the new c, cell(c) and h.
+   */
+  lstmCell(kinds: LstmKinds, z: Tensor, cPrev: Tensor): LstmStepTensors<Tensor> & { h: Tensor };
+  /** That step's backward pass from dL/dh and dL/dc: dL/dz and dL/dcPrev through the carry. */
+  lstmCellBackward(kinds: LstmKinds, step: LstmStepTensors<Tensor>, dh: Tensor, dc: Tensor): { dz: Tensor; dcPrev: Tensor };
   /** out = a + b element-wise, for tensors of equal size. `out` may be `a` or `b`. */
   add(a: Tensor, b: Tensor, out?: Tensor): Tensor;
   /** out = a · b element-wise, for tensors of equal size. `out` may be `a` or `b`. */

@@ -1,5 +1,6 @@
 import { type ActivationKernel, activationBackward, activationForward } from '../kernels/activations.js';
 import { col2im, im2col } from '../kernels/im2col.js';
+import { type LstmKinds, type LstmStepTensors, lstmCellBackward, lstmCellForward } from '../kernels/lstm-cell.js';
 import { type AdamCoefficients, adamUpdate } from '../kernels/optimizer-updates.js';
 import { matmulNN, matmulNT, matmulTN } from '../kernels/matmul.js';
 import { avgPool, avgPoolBackward, maxPool, maxPoolBackward } from '../kernels/pooling.js';
@@ -117,6 +118,27 @@ export class JsBackend implements Backend {
     if (o.size !== dy.size) throw new RangeError(`${kind} gradient output ${formatShape(o.shape, false)} holds ${o.size} values; dy ${dy.size}`);
     activationBackward(kind, x.data, y.data, dy.data, o.data, 0, dy.size);
     return o;
+  }
+
+  lstmCell(kinds: LstmKinds, z: Tensor, cPrev: Tensor): LstmStepTensors<Tensor> & { h: Tensor } {
+    const [rows, units] = lstmDims(z, cPrev);
+    const gates = this.zeros(z.shape);
+    const [c, cellOut, h] = [this.zeros(cPrev.shape), this.zeros(cPrev.shape), this.zeros(cPrev.shape)];
+    lstmCellForward(kinds, units, z.data, cPrev.data, gates.data, c.data, cellOut.data, h.data, 0, rows);
+    return { z, gates, cPrev, c, cellOut, h };
+  }
+
+  lstmCellBackward(kinds: LstmKinds, step: LstmStepTensors<Tensor>, dh: Tensor, dc: Tensor): { dz: Tensor; dcPrev: Tensor } {
+    const [rows, units] = lstmDims(step.z, step.cPrev);
+    for (const t of [step.c, step.cellOut, dh, dc]) {
+      if (t.size !== step.cPrev.size) throw new RangeError(`LSTM step tensors of ${t.size} and ${step.cPrev.size} values: expected [batch, units] each`);
+    }
+    if (step.gates.size !== step.z.size) throw new RangeError(`LSTM gates of ${step.gates.size} values for pre-activations of ${step.z.size}`);
+    const dz = this.zeros(step.z.shape);
+    const dcPrev = this.zeros(step.cPrev.shape);
+    const { z, gates, cPrev, c, cellOut } = step;
+    lstmCellBackward(kinds, units, z.data, gates.data, cPrev.data, c.data, cellOut.data, dh.data, dc.data, dz.data, dcPrev.data, 0, rows);
+    return { dz, dcPrev };
   }
 
   add(a: Tensor, b: Tensor, out?: Tensor): Tensor {
@@ -268,6 +290,16 @@ function checkRange(range: ChannelRange | undefined, g: WindowGeometry): Channel
     throw new RangeError(`channel range [${r.start}, ${r.start + r.count}) outside ${g.channels} channels`);
   }
   return r;
+}
+
+/** [rows, units] of an LSTM step: z is [rows, 4·units], the cell state [rows, units]. */
+function lstmDims(z: Tensor, cPrev: Tensor): [rows: number, units: number] {
+  const units = cPrev.shape[cPrev.shape.length - 1] ?? 0;
+  const rows = units === 0 ? 0 : cPrev.size / units;
+  if (z.size !== rows * 4 * units) {
+    throw new RangeError(`LSTM step pre-activations ${formatShape(z.shape, false)} for a cell state ${formatShape(cPrev.shape, false)}: expected [${rows}, ${4 * units}]`);
+  }
+  return [rows, units];
 }
 
 /** An optimizer's gradient and slots must each hold as many values as the parameter. */

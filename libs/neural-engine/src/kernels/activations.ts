@@ -10,6 +10,30 @@ import type { FloatArray } from '../tensor.js';
 /** Activations with dedicated kernels. */
 export type ActivationKernel = 'relu' | 'sigmoid' | 'tanh';
 
+/** f(x) of one element, for fused kernels (the same operations as activationForward). */
+export function scalarActivation(kind: ActivationKernel): (x: number) => number {
+  return SCALAR[kind].f;
+}
+
+/** f'(x) of one element given y = f(x), for fused kernels (the factor activationBackward multiplies dy by). */
+export function scalarDerivative(kind: ActivationKernel): (x: number, y: number) => number {
+  return SCALAR[kind].df;
+}
+
+// Separate functions, not one with a switch: a fused loop then calls one target per call site, which V8 inlines.
+const SCALAR: Record<ActivationKernel, { f: (x: number) => number; df: (x: number, y: number) => number }> = {
+  relu: { f: (x) => Math.max(x, 0), df: (x) => (x > 0 ? 1 : 0) },
+  sigmoid: {
+    f: (x) => {
+      if (x >= 0) return 1 / (1 + Math.exp(-x));
+      const e = Math.exp(x);
+      return e / (1 + e);
+    },
+    df: (_x, y) => y * (1 - y),
+  },
+  tanh: { f: (x) => Math.tanh(x), df: (_x, y) => 1 - y * y },
+};
+
 /** y[i] = f(x[i]) for i in [start, end). `y` may be `x`. */
 export function activationForward(kind: ActivationKernel, x: FloatArray, y: FloatArray, start: number, end: number): void {
   switch (kind) {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { type Activation, activationSchema, getActivation } from '../../activations/index.js';
 import { parseConfig } from '../../config.js';
 import type { Initializer } from '../../initializers/index.js';
+import type { LstmKinds, LstmStepTensors } from '../../backend/backend.js';
 import type { Tensor } from '../../tensor.js';
 import type { LayerConfig } from '../layer.js';
 import { sliceColumns, writeColumns } from './columns.js';
@@ -20,7 +21,10 @@ export const lstmSchema = recurrentBaseSchema.extend({
 /** Arguments of `LSTM` as written in a model definition. */
 export type LSTMConfig = z.input<typeof lstmSchema>;
 
-interface LSTMCache {
+/** A step's cache: the fused cell's tensors, or the unfused cell's (activations without a backend kernel). */
+type LSTMCache = { hds: readonly Tensor[]; fused: LstmStepTensors<Tensor> } | UnfusedCache;
+
+interface UnfusedCache {
   hds: readonly Tensor[];
   cPrev: Tensor;
   /** Pre-activations of the gates i, f, c, o. */
@@ -43,6 +47,8 @@ export class LSTM extends RecurrentLayer<LSTMCache> {
   readonly recurrentActivation: Activation;
   /** Whether the forget-gate bias starts at one. */
   readonly unitForgetBias: boolean;
+  /** The activations' kernels when both have one: the step then runs fused (Backend.lstmCell). */
+  private readonly fusedKinds: LstmKinds | null;
 
   constructor(config: Omit<LSTMConfig, 'type'>) {
     const parsed = parseConfig(lstmSchema, { ...config, type: 'LSTM' });
@@ -50,6 +56,8 @@ export class LSTM extends RecurrentLayer<LSTMCache> {
     const ra = parsed.recurrentActivation;
     this.recurrentActivation = getActivation(ra === undefined ? DEFAULT_RECURRENT_ACTIVATION : (ra ?? 'linear'));
     this.unitForgetBias = parsed.unitForgetBias ?? true;
+    const [gate, cell] = [this.recurrentActivation.kernel, this.activation.kernel];
+    this.fusedKinds = gate && cell ? { gate, cell } : null;
   }
 
   protected override biasInitializer(): Initializer {
@@ -62,6 +70,10 @@ export class LSTM extends RecurrentLayer<LSTMCache> {
     const u = this.units;
     const z = this.recurrentProduct(hds);
     b.addInPlace(z, xz);
+    if (this.fusedKinds) {
+      const { h, ...fused } = b.lstmCell(this.fusedKinds, z, prev[1]!);
+      return { states: [h, fused.c], cache: { hds, fused } };
+    }
     const pre = [0, 1, 2, 3].map((k) => sliceColumns(b, z, k * u, u));
     const gates = pre.map((p, k) => (k === 2 ? this.activation : this.recurrentActivation).apply(p, b));
     const [i, f, g, o] = gates as [Tensor, Tensor, Tensor, Tensor];
@@ -77,6 +89,10 @@ export class LSTM extends RecurrentLayer<LSTMCache> {
 
   protected cellBackward(cache: LSTMCache, dStates: readonly Tensor[]): CellGradients {
     const b = this.backend;
+    if ('fused' in cache) {
+      const { dz, dcPrev } = b.lstmCellBackward(this.fusedKinds!, cache.fused, dStates[0]!, dStates[1]!);
+      return { dxz: dz, dhds: this.recurrentProductBackward(cache.hds, dz), dPrev: [null, dcPrev] };
+    }
     const u = this.units;
     const [i, f, g, o] = cache.gates as [Tensor, Tensor, Tensor, Tensor];
     const dh = dStates[0]!;
