@@ -91,6 +91,16 @@ export class Dense extends Layer {
   }
 
   backward(dy: Tensor): Tensor {
+    const { x, d2 } = this.accumulateWeightGradients(dy);
+    return this.backend.reshape(this.backend.matmul(d2, this.kernel.value, { transposeB: true }), x.shape);
+  }
+
+  protected override backwardWeights(dy: Tensor): void {
+    this.accumulateWeightGradients(dy);
+  }
+
+  /** Adds dL/dkernel and dL/dbias; returns the input and dL/d(pre-activation) as [rows, units] for dL/dx. */
+  private accumulateWeightGradients(dy: Tensor): { x: Tensor; d2: Tensor } {
     const b = this.backend;
     const x = this.lastInput;
     if (!x || !this.lastPre || !this.lastOut) throw new Error(`layer ${this.name}: backward called before a training forward`);
@@ -101,7 +111,7 @@ export class Dense extends Layer {
     const d2 = b.reshape(dPre, [rows, units]);
     b.addInPlace(this.kernel.grad, b.matmul(x2, d2, { transposeA: true }));
     if (this.bias) b.addInPlace(this.bias.grad, b.sumRows(d2));
-    return b.reshape(b.matmul(d2, this.kernel.value, { transposeB: true }), x.shape);
+    return { x, d2 };
   }
 
   getConfig(): LayerConfig {

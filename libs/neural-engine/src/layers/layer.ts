@@ -182,12 +182,33 @@ export abstract class Layer {
 
   /** Backward plus the activity regularizer's gradient; what models call. */
   callBackward(dy: Tensor): Tensor {
-    if (this.activityRegularizer && this.lastOutput) {
-      const total = this.backend.clone(dy);
-      this.activityRegularizer.accumulateGradient(this.lastOutput, total, this.backend);
-      return this.backward(total);
-    }
-    return this.backward(dy);
+    return this.backward(this.withActivityGradient(dy));
+  }
+
+  /**
+   * Backward for a layer whose dL/dx nobody needs (the first layer that learns in a Sequential): accumulates the
+   * weight gradients only. For W1's first Dense that skips a third of the step's products.
+   */
+  callBackwardWeightsOnly(dy: Tensor): void {
+    this.backwardWeights(this.withActivityGradient(dy));
+  }
+
+  /** Accumulates the weight gradients for dL/dy; layers whose dL/dx is costly override it to skip that. */
+  protected backwardWeights(dy: Tensor): void {
+    this.backward(dy);
+  }
+
+  /** Whether training changes this layer: it (or a layer it wraps) has trainable variables. */
+  get learns(): boolean {
+    return this.trainableVariables.length > 0 || this.innerLayers.some((l) => l.learns);
+  }
+
+  /** dL/dy plus the activity regularizer's gradient, when the layer has one. */
+  private withActivityGradient(dy: Tensor): Tensor {
+    if (!this.activityRegularizer || !this.lastOutput) return dy;
+    const total = this.backend.clone(dy);
+    this.activityRegularizer.accumulateGradient(this.lastOutput, total, this.backend);
+    return total;
   }
 
   /** Multi-tensor call (functional graphs): one tensor per input in, one per output out. */

@@ -111,8 +111,12 @@ export class Sequential extends Model {
   }
 
   backward(dys: readonly Tensor[]): void {
+    // Below the first layer that learns, gradients have nowhere to go; that layer needs only its weight gradients.
+    const first = this.layers.findIndex((l) => l.learns);
+    if (first < 0) return;
     let d = dys[0]!;
-    for (let i = this.layers.length - 1; i >= 0; i--) d = this.layers[i]!.callBackward(d);
+    for (let i = this.layers.length - 1; i > first; i--) d = this.layers[i]!.callBackward(d);
+    this.layers[first]!.callBackwardWeightsOnly(d);
   }
 
   getDefinition(): ModelDefinition {
