@@ -31,6 +31,8 @@ export interface KernelExports {
   sumRows(x: number, out: number, rows: number, cols: number, colStart: number, colEnd: number): void;
   axpy(target: number, alpha: number, x: number, start: number, end: number): void;
   scale(x: number, s: number, out: number, start: number, end: number): void;
+  reluForward(x: number, y: number, start: number, end: number): void;
+  reluBackward(x: number, dy: number, dx: number, start: number, end: number): void;
   adamUpdate(
     w: number, g: number, m: number, v: number, vHat: number,
     alpha: number, beta1: number, beta2: number, epsilon: number,

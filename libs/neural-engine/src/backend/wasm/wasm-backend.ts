@@ -1,3 +1,4 @@
+import type { ActivationKernel } from '../../kernels/activations.js';
 import type { AdamCoefficients } from '../../kernels/optimizer-updates.js';
 import type { ChannelRange, WindowGeometry } from '../../kernels/window-geometry.js';
 import { type Tensor, formatShape } from '../../tensor.js';
@@ -153,6 +154,33 @@ export class WasmBackend extends JsBackend {
     this.copyIn(wx, x);
     this.kernels.scale(wx, s, wx);
     this.copyOut(wx, o);
+    return o;
+  }
+
+  /** relu in SIMD over a staged copy (the JS loop is ~3× slower from a few thousand floats); sigmoid and tanh stay JS. */
+  override activation(kind: ActivationKernel, x: Tensor, out?: Tensor): Tensor {
+    if (kind !== 'relu' || this.jsRow(x.size)) return super.activation(kind, x, out);
+    const o = out ?? this.zeros(x.shape);
+    if (o.size !== x.size) throw new RangeError(`${kind} output ${formatShape(o.shape, false)} holds ${o.size} values; the input ${x.size}`);
+    const [wx] = this.stage(x.size);
+    this.copyIn(wx, x);
+    this.kernels.reluForward(wx, wx);
+    this.copyOut(wx, o);
+    return o;
+  }
+
+  override activationGradient(kind: ActivationKernel, x: Tensor, y: Tensor, dy: Tensor, out?: Tensor): Tensor {
+    if (kind !== 'relu' || this.jsRow(dy.size)) return super.activationGradient(kind, x, y, dy, out);
+    if (x.size !== dy.size || y.size !== dy.size) {
+      throw new RangeError(`${kind} gradient of tensors of different sizes: x ${x.size}, y ${y.size}, dy ${dy.size}`);
+    }
+    const o = out ?? this.zeros(dy.shape);
+    if (o.size !== dy.size) throw new RangeError(`${kind} gradient output ${formatShape(o.shape, false)} holds ${o.size} values; dy ${dy.size}`);
+    const [wx, wdy] = this.stage(x.size, dy.size);
+    this.copyIn(wx, x);
+    this.copyIn(wdy, dy);
+    this.kernels.reluBackward(wx, wdy, wdy);
+    this.copyOut(wdy, o);
     return o;
   }
 

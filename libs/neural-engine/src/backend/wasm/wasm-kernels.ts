@@ -6,6 +6,7 @@ import type { WasmMemory, WasmModule } from './webassembly.js';
 import * as window from './window.js';
 import * as rowKernels from './rows.js';
 import * as optimizerKernels from './optimizers.js';
+import * as activationKernels from './activations.js';
 import type { AdamCoefficients } from '../../kernels/optimizer-updates.js';
 import type { ChannelRange, WindowGeometry } from '../../kernels/window-geometry.js';
 
@@ -99,6 +100,16 @@ export class WasmKernels {
   /** out = x · s. */
   scale(x: WasmF32, s: number, out: WasmF32, range?: rowKernels.Range): void {
     rowKernels.scale(this, x, s, out, range);
+  }
+
+  /** y = max(x, 0). */
+  reluForward(x: WasmF32, y: WasmF32, range?: rowKernels.Range): void {
+    activationKernels.reluForward(this, x, y, range);
+  }
+
+  /** dx = dy · (x > 0). */
+  reluBackward(x: WasmF32, dy: WasmF32, dx: WasmF32, range?: rowKernels.Range): void {
+    activationKernels.reluBackward(this, x, dy, dx, range);
   }
 
   /** Adam's fused update of w and its slots m, v (vHat with AMSGrad) from the gradient g. */
