@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { ChannelRange, WindowGeometry } from '../../kernels/window-geometry.js';
 import { type Tensor, formatShape } from '../../tensor.js';
 import type { MatmulOptions } from '../backend.js';
@@ -6,6 +7,8 @@ import { matmulDims } from '../matmul-dims.js';
 import type { WasmF32 } from './float-arena.js';
 import type { SharedMemoryOptions } from './shared-memory.js';
 import { WasmKernels } from './wasm-kernels.js';
+import { CallRecorder } from './pool/call-recorder.js';
+import { KernelPool, type PoolStats } from './pool/kernel-pool.js';
 
 /*
  * A first WebAssembly backend, copy-in/copy-out. Tensors stay ordinary JS-heap Float32Arrays exactly as in
@@ -38,11 +41,38 @@ export interface WasmBackendOptions extends SharedMemoryOptions {
    * non-empty row op to wasm (tests).
    */
   rowThreshold?: number;
+  /**
+   * Threads computing the kernels: the calling thread plus `threads − 1` persistent workers over the same memory
+   * (pool/). Default `os.availableParallelism()`; 1 = no pool. Results are bitwise identical whatever the count.
+   */
+  threads?: number;
+  /**
+   * Matmuls of fewer multiply-adds than this run on the calling thread alone. Measured by
+   * libs/neural-engine/bench/pool-crossover.mjs: SPLIT_FIGURES_GEMM. 0 splits every wasm matmul (tests).
+   */
+  gemmSplitThreshold?: number;
+  /** Window ops moving fewer floats (in + out) than this run on the calling thread alone: SPLIT_FIGURES_WINDOW. 0 = always split. */
+  windowSplitThreshold?: number;
+  /** Row ops on fewer floats than this run on the calling thread alone: SPLIT_FIGURES_ROW. 0 = always split. */
+  rowSplitThreshold?: number;
+  /** Milliseconds to wait for a worker's part before declaring it hung and replacing it (default 30 s). */
+  workerTimeoutMs?: number;
 }
 
 const DEFAULT_GEMM_THRESHOLD = 512;
 const DEFAULT_WINDOW_THRESHOLD = 4096;
 const DEFAULT_ROW_THRESHOLD = 1024;
+const DEFAULT_GEMM_SPLIT_THRESHOLD = 0;
+const DEFAULT_WINDOW_SPLIT_THRESHOLD = 0;
+const DEFAULT_ROW_SPLIT_THRESHOLD = 0;
+/** Polls before sleeping: SPIN_FIGURES. */
+const WORKER_SPIN = 0;
+const CALLER_SPIN = 0;
+
+type SplitKind = 'gemm' | 'window' | 'row';
+
+/** Closes the pool of a backend nobody closed once the backend is garbage: idle workers would otherwise live on. */
+const orphanedPools = new FinalizationRegistry<KernelPool>((pool) => void pool.close());
 /** The staging region grows in whole 64 KiB steps (16,384 floats), so nearby sizes do not regrow it. */
 const STAGING_STEP = 16384;
 /** Operands start on 16-byte boundaries (the gemm's v128 loads need it). */
@@ -57,6 +87,11 @@ export class WasmBackend extends JsBackend {
   private readonly gemmThreshold: number;
   private readonly windowThreshold: number;
   private readonly rowThreshold: number;
+  /** Threads computing the kernels (the calling thread included). */
+  readonly threads: number;
+  private readonly pool: KernelPool | undefined;
+  private readonly recorder: CallRecorder | undefined;
+  private readonly splitThreshold: Record<SplitKind, number>;
 
   private constructor(
     /** The kernels' instance, its memory and arena (one memory per backend). */
@@ -67,6 +102,28 @@ export class WasmBackend extends JsBackend {
     this.gemmThreshold = checkThreshold('gemmThreshold', options.gemmThreshold ?? DEFAULT_GEMM_THRESHOLD);
     this.windowThreshold = checkThreshold('windowThreshold', options.windowThreshold ?? DEFAULT_WINDOW_THRESHOLD);
     this.rowThreshold = checkThreshold('rowThreshold', options.rowThreshold ?? DEFAULT_ROW_THRESHOLD);
+    this.splitThreshold = {
+      gemm: checkThreshold('gemmSplitThreshold', options.gemmSplitThreshold ?? DEFAULT_GEMM_SPLIT_THRESHOLD),
+      window: checkThreshold('windowSplitThreshold', options.windowSplitThreshold ?? DEFAULT_WINDOW_SPLIT_THRESHOLD),
+      row: checkThreshold('rowSplitThreshold', options.rowSplitThreshold ?? DEFAULT_ROW_SPLIT_THRESHOLD),
+    };
+    const threads = options.threads ?? availableParallelism();
+    if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`WasmBackend threads = ${threads}: expected a positive integer`);
+    this.threads = threads;
+    if (threads > 1) {
+      this.pool = new KernelPool({
+        module: kernels.module,
+        memory: kernels.memory,
+        callerExports: kernels.exports,
+        workers: threads - 1,
+        allocateScratch: () => kernels.allocateScratch(),
+        workerSpin: WORKER_SPIN,
+        callerSpin: CALLER_SPIN,
+        ...(options.workerTimeoutMs === undefined ? {} : { timeoutMs: options.workerTimeoutMs }),
+      });
+      this.recorder = new CallRecorder(kernels);
+      orphanedPools.register(this, this.pool, this);
+    }
   }
 
   /**
@@ -74,9 +131,25 @@ export class WasmBackend extends JsBackend {
    * thread (once per thread, cached), so `await WasmBackend.create()` works too but never needs to wait.
    */
   static create(options: WasmBackendOptions = {}): WasmBackend {
-    const { gemmThreshold, windowThreshold, rowThreshold, ...memory } = options;
-    const kernels = WasmKernels.create({ initialBytes: 16 * 2 ** 20, maximumBytes: 2 ** 30, ...memory });
-    return new WasmBackend(kernels, { gemmThreshold, windowThreshold, rowThreshold });
+    const { initialBytes = 16 * 2 ** 20, maximumBytes = 2 ** 30, ...rest } = options;
+    return new WasmBackend(WasmKernels.create({ initialBytes, maximumBytes }), rest);
+  }
+
+  /** Starts the pool's workers and resolves when they can take parts (ops never wait for them: see pool/). */
+  async ready(): Promise<void> {
+    await this.pool?.ready();
+  }
+
+  /** Stops the pool's workers (idempotent). Ops after it run on the calling thread alone. */
+  close(): Promise<void> {
+    if (!this.pool) return Promise.resolve();
+    orphanedPools.unregister(this);
+    return this.pool.close();
+  }
+
+  /** What the pool did so far (undefined with 1 thread). */
+  get poolStats(): Readonly<PoolStats> | undefined {
+    return this.pool?.stats;
   }
 
   /** Bytes of the WebAssembly memory (grows with the largest op seen, then stays). */
@@ -100,7 +173,8 @@ export class WasmBackend extends JsBackend {
     const [wa, wb, wc] = this.stage(a.size, b.size, c.size);
     this.copyIn(wa, a);
     this.copyIn(wb, b);
-    this.kernels.gemm(wa, wb, wc, m, k, n, { transposeA: options.transposeA ?? false, transposeB: options.transposeB ?? false });
+    const transpose = { transposeA: options.transposeA ?? false, transposeB: options.transposeB ?? false };
+    this.compute('gemm', work, (kernels) => kernels.gemm(wa, wb, wc, m, k, n, transpose));
     this.copyOut(wc, c);
     return c;
   }
@@ -117,7 +191,7 @@ export class WasmBackend extends JsBackend {
     const [wx, wv] = this.stage(x.size, cols);
     this.copyIn(wx, x);
     this.copyIn(wv, v);
-    this.kernels.addRowVector(wx, wv, wx, x.size / cols, cols);
+    this.compute('row', x.size, (kernels) => kernels.addRowVector(wx, wv, wx, x.size / cols, cols));
     this.copyOut(wx, o);
     return o;
   }
@@ -129,7 +203,7 @@ export class WasmBackend extends JsBackend {
     if (o.size !== cols) throw new RangeError(`sumRows output ${formatShape(o.shape, false)} holds ${o.size} values; expected ${cols}`);
     const [wx, wo] = this.stage(x.size, cols);
     this.copyIn(wx, x);
-    this.kernels.sumRows(wx, wo, x.size / cols, cols);
+    this.compute('row', x.size, (kernels) => kernels.sumRows(wx, wo, x.size / cols, cols));
     this.copyOut(wo, o);
     return o;
   }
@@ -140,7 +214,7 @@ export class WasmBackend extends JsBackend {
     const [wt, wx] = this.stage(target.size, x.size);
     this.copyIn(wt, target);
     this.copyIn(wx, x);
-    this.kernels.axpy(wt, alpha, wx);
+    this.compute('row', target.size, (kernels) => kernels.axpy(wt, alpha, wx));
     this.copyOut(wt, target);
   }
 
@@ -150,7 +224,7 @@ export class WasmBackend extends JsBackend {
     if (o.size !== x.size) throw new RangeError(`scale output ${formatShape(o.shape, false)} holds ${o.size} values; the input ${x.size}`);
     const [wx] = this.stage(x.size);
     this.copyIn(wx, x);
-    this.kernels.scale(wx, s, wx);
+    this.compute('row', x.size, (kernels) => kernels.scale(wx, s, wx));
     this.copyOut(wx, o);
     return o;
   }
@@ -164,7 +238,7 @@ export class WasmBackend extends JsBackend {
     checkSize('im2col output', cols, colsSize);
     const [wx, wcols] = this.stage(x.size, cols.size);
     this.copyIn(wx, x);
-    this.kernels.im2col(wx, wcols, g, range);
+    this.compute('window', x.size + colsSize, (kernels) => kernels.im2col(wx, wcols, g, range));
     this.copyOut(wcols, cols);
     return cols;
   }
@@ -177,7 +251,7 @@ export class WasmBackend extends JsBackend {
     const [wcols, wdx] = this.stage(cols.size, dx.size);
     this.copyIn(wcols, cols);
     this.copyIn(wdx, dx);
-    this.kernels.col2im(wcols, wdx, g, range);
+    this.compute('window', cols.size + dx.size, (kernels) => kernels.col2im(wcols, wdx, g, range));
     this.copyOut(wdx, dx);
   }
 
@@ -188,7 +262,7 @@ export class WasmBackend extends JsBackend {
     const output = this.zeros([g.batch, g.outH, g.outW, g.channels]);
     const [wx, wy, warg] = this.stage(x.size, outSize, outSize);
     this.copyIn(wx, x);
-    this.kernels.maxPool(wx, wy, warg, g);
+    this.compute('window', x.size + outSize, (kernels) => kernels.maxPool(wx, wy, warg, g));
     this.copyOut(wy, output);
     const argmax = new Int32Array(outSize);
     argmax.set(this.kernels.arena.viewInt32(warg));
@@ -204,7 +278,7 @@ export class WasmBackend extends JsBackend {
     const [wdy, warg, wdx] = this.stage(dy.size, argmax.length, inSize);
     this.copyIn(wdy, dy);
     this.kernels.arena.viewInt32(warg).set(argmax);
-    this.kernels.maxPoolBackward(wdy, warg, wdx, g);
+    this.compute('window', dy.size + inSize, (kernels) => kernels.maxPoolBackward(wdy, warg, wdx, g));
     this.copyOut(wdx, dx);
     return dx;
   }
@@ -216,7 +290,7 @@ export class WasmBackend extends JsBackend {
     const output = this.zeros([g.batch, g.outH, g.outW, g.channels]);
     const [wx, wy] = this.stage(x.size, outSize);
     this.copyIn(wx, x);
-    this.kernels.avgPool(wx, wy, g);
+    this.compute('window', x.size + outSize, (kernels) => kernels.avgPool(wx, wy, g));
     this.copyOut(wy, output);
     return output;
   }
@@ -228,9 +302,22 @@ export class WasmBackend extends JsBackend {
     const dx = this.zeros([g.batch, g.inH, g.inW, g.channels]);
     const [wdy, wdx] = this.stage(dy.size, inSize);
     this.copyIn(wdy, dy);
-    this.kernels.avgPoolBackward(wdy, wdx, g);
+    this.compute('window', dy.size + inSize, (kernels) => kernels.avgPoolBackward(wdy, wdx, g));
     this.copyOut(wdx, dx);
     return dx;
+  }
+
+  /**
+   * Runs one checked kernel call: on this thread alone when there is no pool or the op's `work` is below its split
+   * threshold; otherwise recorded (checks included) and split between the pool's threads.
+   */
+  private compute(kind: SplitKind, work: number, call: (kernels: WasmKernels) => void): void {
+    if (!this.pool || !this.recorder || work < this.splitThreshold[kind]) {
+      call(this.kernels);
+      return;
+    }
+    const { name, args } = this.recorder.record(call);
+    this.pool.run(name, args);
   }
 
   /** Whether a row op on `floats` values runs the JS loop. */
