@@ -57,6 +57,10 @@ export interface WasmBackendOptions extends SharedMemoryOptions {
   rowSplitThreshold?: number;
   /** Milliseconds to wait for a worker's part before declaring it hung and replacing it (default 30 s). */
   workerTimeoutMs?: number;
+  /** Polls of its control word before a worker sleeps between ops (default WORKER_SPIN). */
+  workerSpin?: number;
+  /** Polls of a worker's control word before the caller sleeps waiting for its part (default CALLER_SPIN). */
+  callerSpin?: number;
 }
 
 const DEFAULT_GEMM_THRESHOLD = 512;
@@ -117,8 +121,8 @@ export class WasmBackend extends JsBackend {
         callerExports: kernels.exports,
         workers: threads - 1,
         allocateScratch: () => kernels.allocateScratch(),
-        workerSpin: WORKER_SPIN,
-        callerSpin: CALLER_SPIN,
+        workerSpin: checkThreshold('workerSpin', options.workerSpin ?? WORKER_SPIN),
+        callerSpin: checkThreshold('callerSpin', options.callerSpin ?? CALLER_SPIN),
         ...(options.workerTimeoutMs === undefined ? {} : { timeoutMs: options.workerTimeoutMs }),
       });
       this.recorder = new CallRecorder(kernels);

@@ -33,11 +33,12 @@ function report(e) {
   ctl[${Slot.ERROR_LENGTH}] = bytes.length;
 }
 
+// Read before announcing READY: the caller posts as soon as it sees READY, and that op must not count as seen.
+let seen = Atomics.load(ctl, ${Slot.REQUEST});
 Atomics.store(ctl, ${Slot.STATE}, ${WorkerState.READY});
 Atomics.notify(ctl, ${Slot.STATE});
 parentPort.postMessage('ready');
 
-let seen = Atomics.load(ctl, ${Slot.REQUEST});
 for (;;) {
   // A short poll first: back-to-back ops (forward, then backward) then start without a futex wake-up.
   for (let i = 0; i < spin && Atomics.load(ctl, ${Slot.REQUEST}) === seen; i++);
