@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { windowGeometry } from '../../../kernels/window-geometry.js';
 import { Rng } from '../../../rng.js';
-import type { Tensor } from '../../../tensor.js';
+import type { FloatArray, Tensor } from '../../../tensor.js';
 import { WasmBackend } from '../wasm-backend.js';
 
 /*
@@ -32,9 +32,9 @@ async function backend(threads: number): Promise<WasmBackend> {
   return b;
 }
 
-const bits = (a: Float32Array | Int32Array): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+const bits = (a: FloatArray | Int32Array): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 
-function expectSameBits(actual: Float32Array | Int32Array, expected: Float32Array | Int32Array, what: string): void {
+function expectSameBits(actual: FloatArray | Int32Array, expected: FloatArray | Int32Array, what: string): void {
   if (bits(actual).equals(bits(expected))) return;
   const i = actual.findIndex((v, j) => !Object.is(v, expected[j]));
   throw new Error(`${what}: differ at element ${i} of ${actual.length}: ${actual[i]} vs ${expected[i]}`);
@@ -60,7 +60,7 @@ describe.each([2, 3])('WasmBackend at %i threads, every op split', (threads) => 
    * caller's: one per thread, or fewer when the op's range (`units` rows, columns or elements, in parts of whole `align`)
    * has fewer.
    */
-  function same(what: string, units: number, align: number, op: (b: WasmBackend) => Float32Array | Int32Array | (Float32Array | Int32Array)[]): void {
+  function same(what: string, units: number, align: number, op: (b: WasmBackend) => FloatArray | Int32Array | (FloatArray | Int32Array)[]): void {
     const before = many.poolStats!.workerParts;
     const expected = [op(one)].flat();
     const actual = [op(many)].flat();
