@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { WasmKernels } from '../wasm-kernels.js';
+import { webAssembly } from '../webassembly.js';
 import { KernelPool } from './kernel-pool.js';
 
 /*
@@ -10,6 +11,7 @@ import { KernelPool } from './kernel-pool.js';
  * - a worker whose part traps (its rows lie outside the memory, the caller's do not) makes the op throw, naming the
  *   op, the worker, its range and the trap; the worker is replaced and the next op uses it;
  * - a worker that does not answer within the timeout (its part is a long GEMM) gives the same, as a hang;
+ * - a worker that fails to start (given a module without the kernels) is not reused: its parts run on the caller;
  * - close() is idempotent and ops after it run on the caller.
  */
 
@@ -100,6 +102,26 @@ describe('KernelPool failures', () => {
       expect(pool.stats.replacedWorkers).toBe(1);
       await pool.ready();
       expectWorkingScale(kernels, pool);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('a worker that fails to start is not reused: ready() resolves, the error is kept, its parts run on the caller', async () => {
+    const kernels = WasmKernels.create({ initialBytes: 2 ** 20 });
+    const empty = new webAssembly.Module(new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]));
+    const pool = new KernelPool({
+      module: empty, memory: kernels.memory, callerExports: kernels.exports, workers: 1, allocateScratch: () => kernels.allocateScratch(),
+    });
+    try {
+      await pool.ready();
+      expect(pool.startupErrors).toEqual(['Error: pool worker: the module exports no kernel gemm']);
+      const n = 64;
+      const x = kernels.arena.alloc(n);
+      kernels.arena.view(x).fill(2);
+      pool.run('scale', [x.ptr, 3, x.ptr, 0, n]);
+      expect([...kernels.arena.view(x)]).toEqual(new Array(n).fill(6));
+      expect(pool.stats).toMatchObject({ workerParts: 0, inlineParts: 1, replacedWorkers: 0 });
     } finally {
       await pool.close();
     }

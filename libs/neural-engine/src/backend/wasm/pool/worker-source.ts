@@ -3,7 +3,9 @@ import { CONTROL_SLOTS, Descriptor, ERROR_BYTES, Slot, Status, WorkerState } fro
 /*
  * The pool worker's program, plain JavaScript run with `new Worker(code, { eval: true })`: a string works the same
  * under vitest (where sources are .ts a worker could not load) and from dist, with no file to locate. The protocol's
- * constants are spliced in from pool-protocol.ts so the two sides cannot disagree.
+ * constants are spliced in from pool-protocol.ts so the two sides cannot disagree. It reaches worker_threads through
+ * a dynamic import, which works whether Node runs it as a script or, when the parent was started with
+ * `--input-type=module` (inherited by workers), as a module where `require` does not exist.
  *
  * workerData: { module, memory, control, descriptor, error, scratch, kernels, spin } — the compiled module and the
  * shared memory to instantiate over, this worker's control Int32 SharedArrayBuffer, descriptor Float64 buffer and
@@ -11,8 +13,7 @@ import { CONTROL_SLOTS, Descriptor, ERROR_BYTES, Slot, Status, WorkerState } fro
  * poll REQUEST before sleeping on it.
  */
 export const WORKER_SOURCE = `
-'use strict';
-const { parentPort, workerData } = require('node:worker_threads');
+import('node:worker_threads').then(({ parentPort, workerData }) => {
 const { module, memory, control, descriptor, error, scratch, kernels, spin } = workerData;
 const ctl = new Int32Array(control);
 if (ctl.length !== ${CONTROL_SLOTS}) throw new Error('pool worker: control block of ' + ctl.length + ' slots');
@@ -63,4 +64,5 @@ for (;;) {
   Atomics.store(ctl, ${Slot.DONE}, seen);
   Atomics.notify(ctl, ${Slot.DONE});
 }
+});
 `;
