@@ -22,26 +22,36 @@ function random(backend, shape) {
   return t;
 }
 
-/** Median µs per call of `f` over 7 batches of enough calls to last ~5 ms. */
-function time(f) {
+/** Calls of `f` that last ~3 ms. */
+function repsFor(f) {
   let reps = 1;
   for (;;) {
     const t0 = performance.now();
     for (let i = 0; i < reps; i++) f();
-    if (performance.now() - t0 > 5) break;
+    if (performance.now() - t0 > 3) return reps;
     reps *= 2;
   }
-  const samples = [];
-  for (let s = 0; s < 7; s++) {
-    const t0 = performance.now();
-    for (let i = 0; i < reps; i++) f();
-    samples.push(((performance.now() - t0) * 1000) / reps);
+}
+
+/**
+ * Median µs per call of each of `fs`, sampled alternately (9 rounds, each a batch of calls of every f in turn), so
+ * that load from other processes, which comes and goes, falls on all of them alike.
+ */
+function timeAlternating(fs) {
+  const reps = fs.map(repsFor);
+  const samples = fs.map(() => []);
+  for (let round = 0; round < 9; round++) {
+    fs.forEach((f, j) => {
+      const t0 = performance.now();
+      for (let i = 0; i < reps[j]; i++) f();
+      samples[j].push(((performance.now() - t0) * 1000) / reps[j]);
+    });
   }
-  return samples.sort((a, b) => a - b)[3];
+  return samples.map((xs) => xs.sort((a, b) => a - b)[4]);
 }
 
 const row = (label, work, f) => {
-  const [t1, t2, ts] = [f(one), f(two), f(spin)].map((g) => time(g));
+  const [t1, t2, ts] = timeAlternating([f(one), f(two), f(spin)]);
   console.log(`${label.padEnd(26)} ${String(work).padStart(10)} ${t1.toFixed(1).padStart(9)} ${t2.toFixed(1).padStart(9)} ${ts.toFixed(1).padStart(9)}   ${(t1 / t2).toFixed(2)}× ${(t1 / ts).toFixed(2)}×`);
 };
 const header = (what) => console.log(`\n${what.padEnd(26)} ${'work'.padStart(10)} ${'1 thr µs'.padStart(9)} ${'2 thr µs'.padStart(9)} ${'2+spin'.padStart(9)}   speed-up (2, 2+spin)`);

@@ -61,14 +61,20 @@ export interface WasmBackendOptions extends SharedMemoryOptions {
   workerSpin?: number;
   /** Polls of a worker's control word before the caller sleeps waiting for its part (default CALLER_SPIN). */
   callerSpin?: number;
+  /**
+   * Whether the calling thread, done with its part, computes the parts no worker has started yet (default true: a
+   * worker the OS has not scheduled in time then costs nothing). false makes the workers compute every part they are
+   * sent (tests that must see them compute).
+   */
+  workStealing?: boolean;
 }
 
 const DEFAULT_GEMM_THRESHOLD = 512;
 const DEFAULT_WINDOW_THRESHOLD = 4096;
 const DEFAULT_ROW_THRESHOLD = 1024;
-const DEFAULT_GEMM_SPLIT_THRESHOLD = 0;
-const DEFAULT_WINDOW_SPLIT_THRESHOLD = 0;
-const DEFAULT_ROW_SPLIT_THRESHOLD = 0;
+const DEFAULT_GEMM_SPLIT_THRESHOLD = 2 ** 20;
+const DEFAULT_WINDOW_SPLIT_THRESHOLD = 200_000;
+const DEFAULT_ROW_SPLIT_THRESHOLD = 2 ** 20;
 /** Polls before sleeping: SPIN_FIGURES. */
 const WORKER_SPIN = 0;
 const CALLER_SPIN = 0;
@@ -123,6 +129,7 @@ export class WasmBackend extends JsBackend {
         allocateScratch: () => kernels.allocateScratch(),
         workerSpin: checkThreshold('workerSpin', options.workerSpin ?? WORKER_SPIN),
         callerSpin: checkThreshold('callerSpin', options.callerSpin ?? CALLER_SPIN),
+        steal: options.workStealing ?? true,
         ...(options.workerTimeoutMs === undefined ? {} : { timeoutMs: options.workerTimeoutMs }),
       });
       this.recorder = new CallRecorder(kernels);
@@ -373,6 +380,7 @@ function checkSize(what: string, t: Tensor, expected: number): void {
 }
 
 function checkThreshold(name: string, value: number): number {
-  if (!Number.isFinite(value) || value < 0) throw new RangeError(`WasmBackend ${name} = ${value}: expected a non-negative number of floats`);
+  // Infinity is allowed: never (wasm, or split).
+  if (Number.isNaN(value) || value < 0) throw new RangeError(`WasmBackend ${name} = ${value}: expected a non-negative number`);
   return value;
 }

@@ -25,7 +25,8 @@ function setUp(workers: number, initialBytes: number, timeoutMs?: number): { ker
   const kernels = WasmKernels.create({ initialBytes, maximumBytes: 2 ** 28 });
   const pool = new KernelPool({
     module: kernels.module, memory: kernels.memory, callerExports: kernels.exports, workers,
-    allocateScratch: () => kernels.allocateScratch(), ...(timeoutMs === undefined ? {} : { timeoutMs }),
+    // No stealing: the caller must not take back the worker's (faulty) part.
+    allocateScratch: () => kernels.allocateScratch(), steal: false, ...(timeoutMs === undefined ? {} : { timeoutMs }),
   });
   return { kernels, pool };
 }

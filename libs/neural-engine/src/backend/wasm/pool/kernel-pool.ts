@@ -33,13 +33,22 @@ export interface KernelPoolOptions {
   readonly callerSpin?: number;
   /** Milliseconds the caller waits for a worker's part before declaring it hung (default 30 s). */
   readonly timeoutMs?: number;
+  /**
+   * Whether the caller, done with its own part, computes the parts no worker has started yet (default true). Off,
+   * every posted part is computed by its worker (tests that must see the workers compute).
+   */
+  readonly steal?: boolean;
 }
 
-/** Counters of what the pool did: split ops, parts computed by workers, parts a caller computed for absent workers. */
+/**
+ * Counters of what the pool did: split ops; parts computed by workers; parts the caller computed for absent workers;
+ * parts posted to a worker that the caller took back before the worker started them; workers replaced.
+ */
 export interface PoolStats {
   splitOps: number;
   workerParts: number;
   inlineParts: number;
+  stolenParts: number;
   replacedWorkers: number;
 }
 
@@ -70,7 +79,7 @@ const decoder = new TextDecoder();
 export class KernelPool {
   /** Participants of a split op: the workers and the calling thread. */
   readonly threads: number;
-  readonly stats: PoolStats = { splitOps: 0, workerParts: 0, inlineParts: 0, replacedWorkers: 0 };
+  readonly stats: PoolStats = { splitOps: 0, workerParts: 0, inlineParts: 0, stolenParts: 0, replacedWorkers: 0 };
   private readonly slots: WorkerSlot[] = [];
   private readonly args: number[] = [];
   private closing: Promise<void> | undefined;
@@ -119,25 +128,39 @@ export class KernelPool {
       else inline.push(parts[p]!);
     }
     this.stats.splitOps++;
-    this.stats.workerParts += posted.length;
     this.stats.inlineParts += inline.length - 1;
 
     let callerError: unknown;
+    const kernel = this.options.callerExports[name] as (...a: number[]) => void;
+    const own = this.args;
+    own.length = 0;
+    own.push(...args);
+    const compute = ([s, e]: [number, number]): void => {
+      own[spec.range] = s;
+      own[spec.range + 1] = e;
+      kernel(...own);
+    };
     try {
-      const kernel = this.options.callerExports[name] as (...a: number[]) => void;
-      const own = this.args;
-      own.length = 0;
-      own.push(...args);
-      for (const [s, e] of inline) {
-        own[spec.range] = s;
-        own[spec.range + 1] = e;
-        kernel(...own);
-      }
+      for (const part of inline) compute(part);
     } catch (e) {
       callerError = e;
     }
-    // Every posted part is waited for, even when the caller's failed: they write into the memory.
-    const failures = posted.flatMap((p) => this.collect(p, name));
+    // Parts no worker has claimed yet: taken back (and computed, unless the op already failed here).
+    const running = posted.filter((p) => {
+      if (this.options.steal === false || !claim(p.slot.control, p.request)) return true;
+      this.stats.stolenParts++;
+      if (callerError === undefined) {
+        try {
+          compute(p.part);
+        } catch (e) {
+          callerError = e;
+        }
+      }
+      return false;
+    });
+    this.stats.workerParts += running.length;
+    // Every claimed part is waited for, even when the caller's failed: they write into the memory.
+    const failures = running.flatMap((p) => this.collect(p, name));
     if (failures.length > 0) {
       const first = failures[0]!;
       const more = failures.length > 1 ? ` (and ${failures.length - 1} more worker failure${failures.length > 2 ? 's' : ''})` : '';
@@ -223,7 +246,8 @@ export class KernelPool {
     for (let i = 0; i < args.length; i++) d[Descriptor.ARGS + i] = args[i]!;
     d[Descriptor.ARGS + spec.range] = part[0];
     d[Descriptor.ARGS + spec.range + 1] = part[1];
-    const request = (Atomics.add(slot.control, Slot.REQUEST, 1) + 1) | 0;
+    const request = (Atomics.load(slot.control, Slot.REQUEST) + 1) | 0;
+    Atomics.store(slot.control, Slot.REQUEST, request);
     Atomics.notify(slot.control, Slot.REQUEST);
     return { index, slot, request, part };
   }
@@ -266,7 +290,8 @@ export class KernelPool {
   }
 }
 
-/** Whether a kernel name is one a pool can split. */
-export function isPoolKernel(name: string | symbol): name is PoolKernel {
-  return typeof name === 'string' && (POOL_KERNELS as readonly string[]).includes(name);
+/** Claims a posted part for the caller: true unless its worker claimed it first. */
+function claim(control: Int32Array, request: number): boolean {
+  const previous = (request - 1) | 0;
+  return Atomics.compareExchange(control, Slot.CLAIM, previous, request) === previous;
 }

@@ -31,11 +31,12 @@ function runChild(program: string, timeoutMs: number, flags: string[] = []): { s
   return { status, signal, stdout, stderr };
 }
 
-// A small MLP with every op in wasm and split between the threads.
+// A small MLP with every op in wasm, split between the threads, the worker computing every part it is sent.
 const setUp = `
 import { Sequential, WasmBackend } from ${JSON.stringify(dist)};
 const backend = WasmBackend.create({
   threads: 2, gemmThreshold: 0, windowThreshold: 0, rowThreshold: 0, gemmSplitThreshold: 0, windowSplitThreshold: 0, rowSplitThreshold: 0,
+  workStealing: false,
 });
 await backend.ready();
 const model = Sequential.fromDefinition({ type: 'Sequential', seed: 3, layers: [

@@ -3,9 +3,12 @@ import type { KernelExports } from '../kernel-module.js';
 /*
  * What the calling thread and a pool worker share, besides the WebAssembly memory: one control block per worker in
  * its own SharedArrayBuffer (never in the wasm memory, which the owning thread may grow or hand out). The caller
- * writes an op descriptor, then bumps REQUEST and notifies; the worker runs the op, writes STATUS (and an error
- * text), then sets DONE = REQUEST and notifies. Both sides use Atomics, so the plain writes before them (operands
- * copied into the memory, the descriptor, results) are visible to the other side after them.
+ * writes an op descriptor, then bumps REQUEST and notifies; the worker claims the op (CLAIM from REQUEST − 1 to
+ * REQUEST, compare-and-exchange), runs it, writes STATUS (and an error text), then sets DONE = REQUEST and notifies.
+ * The caller, done with its own part, may claim a part no worker has claimed yet and compute it itself (a worker not
+ * scheduled in time, on a busy machine, then costs nothing); exactly one side wins the claim. Both sides use Atomics,
+ * so the plain writes before them (operands copied into the memory, the descriptor, results) are visible to the
+ * other side after them.
  */
 
 /** Int32 slots of a worker's control word array. */
@@ -20,8 +23,10 @@ export const Slot = {
   STATE: 3,
   /** Bytes of UTF-8 error text in the error buffer. */
   ERROR_LENGTH: 4,
+  /** The last REQUEST claimed, by the worker or by the caller. */
+  CLAIM: 5,
 } as const;
-export const CONTROL_SLOTS = 5;
+export const CONTROL_SLOTS = 6;
 
 export const Status = { OK: 0, FAILED: 1 } as const;
 

@@ -9,7 +9,8 @@ import { WasmBackend } from '../wasm-backend.js';
 /*
  * Every op WasmBackend splits between threads, at 2 and 3 threads with every op split (split thresholds 0), against
  * the same backend on 1 thread: bitwise equal, on odd shapes (rows not a multiple of the 4-row tile, fewer rows than
- * threads, one row). The pool's counters prove the workers computed parts (no test passes by running inline).
+ * threads, one row). Work stealing is off, so every part sent to a worker is computed there, and the pool's counters
+ * prove it (no test passes by running inline); one more run with it on checks the parts the caller takes back.
  */
 
 beforeAll(() => {
@@ -20,13 +21,14 @@ beforeAll(() => {
 
 const always = { gemmThreshold: 0, windowThreshold: 0, rowThreshold: 0, initialBytes: 2 ** 20, maximumBytes: 256 * 2 ** 20 };
 const split = { gemmSplitThreshold: 0, windowSplitThreshold: 0, rowSplitThreshold: 0 };
+type Stealing = 'stealing' | 'no stealing';
 const backends: WasmBackend[] = [];
 afterAll(async () => {
   await Promise.all(backends.map((b) => b.close()));
 });
 
-async function backend(threads: number): Promise<WasmBackend> {
-  const b = WasmBackend.create({ ...always, ...(threads > 1 ? split : {}), threads });
+async function backend(threads: number, stealing: Stealing = 'no stealing'): Promise<WasmBackend> {
+  const b = WasmBackend.create({ ...always, ...(threads > 1 ? split : {}), threads, workStealing: stealing === 'stealing' });
   backends.push(b);
   await b.ready();
   return b;
@@ -47,12 +49,12 @@ function random(b: WasmBackend, shape: number[]): Tensor {
   return t;
 }
 
-describe.each([2, 3])('WasmBackend at %i threads, every op split', (threads) => {
+describe.each([[2, 'no stealing'], [3, 'no stealing'], [2, 'stealing']] as const)('WasmBackend at %i threads, every op split, %s', (threads, stealing) => {
   let one: WasmBackend;
   let many: WasmBackend;
   beforeAll(async () => {
     one = await backend(1);
-    many = await backend(threads);
+    many = await backend(threads, stealing);
   });
 
   /**
@@ -61,12 +63,14 @@ describe.each([2, 3])('WasmBackend at %i threads, every op split', (threads) => 
    * has fewer.
    */
   function same(what: string, units: number, align: number, op: (b: WasmBackend) => FloatArray | Int32Array | (FloatArray | Int32Array)[]): void {
-    const before = many.poolStats!.workerParts;
+    const sent = (): number => many.poolStats!.workerParts + many.poolStats!.stolenParts;
+    const [before, stolenBefore] = [sent(), many.poolStats!.stolenParts];
     const expected = [op(one)].flat();
     const actual = [op(many)].flat();
     expected.forEach((e, i) => expectSameBits(actual[i]!, e, what));
     const parts = Math.min(threads, Math.ceil(units / align));
-    expect(many.poolStats!.workerParts - before, `${what}: parts computed by workers`).toBe(parts - 1);
+    expect(sent() - before, `${what}: parts sent to workers`).toBe(parts - 1);
+    if (stealing === 'no stealing') expect(many.poolStats!.stolenParts, `${what}: parts taken back`).toBe(stolenBefore);
   }
 
   it('matmul (NN, TN, NT, into out) on odd shapes', () => {

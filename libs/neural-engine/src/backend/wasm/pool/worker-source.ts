@@ -48,6 +48,8 @@ for (;;) {
   if (Atomics.load(ctl, ${Slot.STATE}) === ${WorkerState.CLOSING}) break;
   if (request === seen) continue;
   seen = request;
+  // The caller may have taken this part while the worker was not running; then it is not ours to compute.
+  if (Atomics.compareExchange(ctl, ${Slot.CLAIM}, (request - 1) | 0, request) !== ((request - 1) | 0)) continue;
   const argc = desc[${Descriptor.ARGC}];
   const args = new Array(argc);
   for (let i = 0; i < argc; i++) args[i] = desc[${Descriptor.ARGS} + i];
