@@ -17,6 +17,8 @@ import { KernelPool, type PoolStats } from './pool/kernel-pool.js';
  * this backend's WebAssembly memory, run the SIMD kernel there and copy the result out. The row ops (bias add, bias
  * gradient, axpy, scale) go the same way: memory-bound, yet the JS loops (~1.5 ns a float) lose to two memcpys and a
  * SIMD pass (1.5–4× at 64×128 and above). Creation, callbacks (map/map2), fill and reductions stay JsBackend's.
+ * With `threads` > 1 a kernel call big enough to pay for the hand-off is split between the calling thread and a pool
+ * of workers over the same memory (pool/); the copies stay on the calling thread.
  */
 
 /** Options of WasmBackend.create. */
@@ -47,13 +49,25 @@ export interface WasmBackendOptions extends SharedMemoryOptions {
    */
   threads?: number;
   /**
-   * Matmuls of fewer multiply-adds than this run on the calling thread alone. Measured by
-   * libs/neural-engine/bench/pool-crossover.mjs: SPLIT_FIGURES_GEMM. 0 splits every wasm matmul (tests).
+   * Matmuls of fewer multiply-adds than this run on the calling thread alone: a hand-off costs ~15–20 µs (post, futex
+   * wake, wait), more than half of a small GEMM saves. Measured by libs/neural-engine/bench/pool-crossover.mjs (2-core
+   * dev machine, load ≈ 4, copies included), 2 threads against 1: 32×64×64 (131k) 0.46×, 32×128×128 (524k) 0.93–0.98×,
+   * 64×128×128 (1M) 1.2×, 64×256×128 (2M) 1.3×, 64×784×128 (6.4M) 1.6×, 256×784×128 (26M) 1.8×. Default 2^20.
+   * With no free core (load ≈ 6) nothing pays: 0.8–1.0× from 1M up (work stealing keeps it near 1×). 0 splits every
+   * wasm matmul (tests); Infinity never splits.
    */
   gemmSplitThreshold?: number;
-  /** Window ops moving fewer floats (in + out) than this run on the calling thread alone: SPLIT_FIGURES_WINDOW. 0 = always split. */
+  /**
+   * Window ops moving fewer floats (in + out) than this run on the calling thread alone. Same script: the copies in
+   * and out stay on the calling thread, so splitting gains little: im2col ≈ 1× at every size; maxPool 0.5–0.9× below
+   * 200k floats, 1.05× at 216k (8×26×26×32); maxPoolBackward 2.5× and col2im 1.3–1.5× from 216k. Default 200,000.
+   */
   windowSplitThreshold?: number;
-  /** Row ops on fewer floats than this run on the calling thread alone: SPLIT_FIGURES_ROW. 0 = always split. */
+  /**
+   * Row ops on fewer floats than this run on the calling thread alone. Same script: memory-bound, copies on one
+   * thread; below 2^19 floats 0.2–0.7×, at 2^19 0.9–1.1×, at 2^20 sumRows 1.3×, the others 0.9–1.0×. Default 2^20
+   * (no layer of W1–W3 reaches it).
+   */
   rowSplitThreshold?: number;
   /** Milliseconds to wait for a worker's part before declaring it hung and replacing it (default 30 s). */
   workerTimeoutMs?: number;
@@ -75,7 +89,13 @@ const DEFAULT_ROW_THRESHOLD = 1024;
 const DEFAULT_GEMM_SPLIT_THRESHOLD = 2 ** 20;
 const DEFAULT_WINDOW_SPLIT_THRESHOLD = 200_000;
 const DEFAULT_ROW_SPLIT_THRESHOLD = 2 ** 20;
-/** Polls before sleeping: SPIN_FIGURES. */
+/**
+ * Polls of the control word before sleeping. No spin: on this 2-core machine a spinning worker takes the core the
+ * calling thread needs for the JS between kernels. Measured by pool-crossover.mjs with 20,000 polls (~20–40 µs) on
+ * both sides: back-to-back small ops gain (hand-off 15–20 µs → 2–3 µs at load ≈ 4), but training loses — W1 batch 64
+ * 0.98× of 1 thread with spin against 1.55× without, W3 0.73× against 1.21× — and at load ≈ 6 every spinning op
+ * took 300–800 µs.
+ */
 const WORKER_SPIN = 0;
 const CALLER_SPIN = 0;
 
