@@ -151,7 +151,7 @@ export class WasmBackend extends JsBackend {
         workerSpin: checkThreshold('workerSpin', options.workerSpin ?? WORKER_SPIN),
         callerSpin: checkThreshold('callerSpin', options.callerSpin ?? CALLER_SPIN),
         steal: options.workStealing ?? true,
-        ...(options.workerTimeoutMs === undefined ? {} : { timeoutMs: options.workerTimeoutMs }),
+        ...(options.workerTimeoutMs === undefined ? {} : { timeoutMs: checkThreshold('workerTimeoutMs', options.workerTimeoutMs) }),
       });
       this.recorder = new CallRecorder(kernels);
       orphanedPools.register(this, this.pool, this);

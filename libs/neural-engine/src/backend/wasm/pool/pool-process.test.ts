@@ -10,7 +10,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
  *   RSS after a 100-step warm-up (both after a full garbage collection). The child runs with a 1 MiB young
  *   generation: with the default (16 MiB) the tensors that die between scavenges are freed late, and the allocator's
  *   high-water mark of their buffers alone takes RSS up ~28 % over the same 1,000 steps on 1 thread (no pool) as
- *   on 2 (measured: 90 → 115 MiB); with 1 MiB both stay within ~1 %, so what the test sees is what stays alive.
+ *   on 2 (measured: 90 → 115 MiB); with 1 MiB both stay within ~1 %, so what the test sees is what stays alive;
+ * - a backend dropped without close() has its workers terminated once it is garbage-collected (the process's thread
+ *   count, from /proc/self/status, returns to what it was before the pool started).
  */
 
 const root = fileURLToPath(new URL('../../../../../../', import.meta.url));
@@ -75,4 +77,28 @@ console.log(JSON.stringify({ warm, end, workerParts: backend.poolStats.workerPar
     expect(workerParts).toBeGreaterThan(1000);
     expect(Math.abs(end - warm) / warm).toBeLessThanOrEqual(0.05);
   }, 90_000);
+
+  it('a 3-thread backend dropped without close() has its workers terminated after garbage collection', () => {
+    const child = runChild(`
+import { readFileSync } from 'node:fs';
+import { WasmBackend } from ${JSON.stringify(dist)};
+const threads = () => Number(/Threads:\\s+(\\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))[1]);
+const before = threads();
+let backend = WasmBackend.create({ threads: 3 });
+await backend.ready();
+const withPool = threads();
+backend = undefined;
+let after = withPool;
+for (let i = 0; i < 100 && after > before; i++) {
+  globalThis.gc();
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  after = threads();
+}
+console.log(JSON.stringify({ before, withPool, after }));
+`, 20_000, ['--expose-gc']);
+    expect(child.status, child.stderr).toBe(0);
+    const { before, withPool, after } = JSON.parse(child.stdout) as { before: number; withPool: number; after: number };
+    expect(withPool, 'threads with the pool started').toBe(before + 2);
+    expect(after, 'threads after the backend was collected').toBe(before);
+  }, 30_000);
 });
