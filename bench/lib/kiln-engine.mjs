@@ -1,6 +1,6 @@
 // How the bench reaches Kiln's engine: the built dist (what `node` runs in production), and the one place that knows
-// how to ask it for a backend and a thread count. Today the engine exports only its plain-TypeScript JsBackend, with
-// no thread pool; when it grows a backend factory, this is the only file the bench needs changed.
+// how to ask it for a backend and a thread count: the engine's `createBackend({ name, threads })` (WasmBackend with its
+// worker pool, or JsBackend); builds from before the factory fall back to the classes below.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';

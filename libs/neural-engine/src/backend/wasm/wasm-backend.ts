@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { ActivationKernel } from '../../kernels/activations.js';
 import type { AdamCoefficients } from '../../kernels/optimizer-updates.js';
 import type { ChannelRange, WindowGeometry } from '../../kernels/window-geometry.js';
@@ -8,6 +9,8 @@ import { matmulDims } from '../matmul-dims.js';
 import type { WasmF32 } from './float-arena.js';
 import type { SharedMemoryOptions } from './shared-memory.js';
 import { WasmKernels } from './wasm-kernels.js';
+import { CallRecorder } from './pool/call-recorder.js';
+import { KernelPool, type PoolStats } from './pool/kernel-pool.js';
 
 /*
  * A first WebAssembly backend, copy-in/copy-out. Tensors stay ordinary JS-heap Float32Arrays exactly as in
@@ -16,6 +19,8 @@ import { WasmKernels } from './wasm-kernels.js';
  * this backend's WebAssembly memory, run the SIMD kernel there and copy the result out. The row ops (bias add, bias
  * gradient, axpy, scale) go the same way: memory-bound, yet the JS loops (~1.5 ns a float) lose to two memcpys and a
  * SIMD pass (1.5–4× at 64×128 and above). Creation, callbacks (map/map2), fill and reductions stay JsBackend's.
+ * With `threads` > 1 a kernel call big enough to pay for the hand-off is split between the calling thread and a pool
+ * of workers over the same memory (pool/); the copies stay on the calling thread.
  */
 
 /** Options of WasmBackend.create. */
@@ -40,11 +45,67 @@ export interface WasmBackendOptions extends SharedMemoryOptions {
    * non-empty row op to wasm (tests).
    */
   rowThreshold?: number;
+  /**
+   * Threads computing the kernels: the calling thread plus `threads − 1` persistent workers over the same memory
+   * (pool/). Default `os.availableParallelism()`; 1 = no pool. Results are bitwise identical whatever the count.
+   */
+  threads?: number;
+  /**
+   * Matmuls of fewer multiply-adds than this run on the calling thread alone: a hand-off costs ~15–20 µs (post, futex
+   * wake, wait), more than half of a small GEMM saves. Measured by libs/neural-engine/bench/pool-crossover.mjs (2-core
+   * dev machine, load ≈ 4, copies included), 2 threads against 1: 32×64×64 (131k) 0.46×, 32×128×128 (524k) 0.93–0.98×,
+   * 64×128×128 (1M) 1.2×, 64×256×128 (2M) 1.3×, 64×784×128 (6.4M) 1.6×, 256×784×128 (26M) 1.8×. Default 2^20.
+   * With no free core (load ≈ 6) nothing pays: 0.8–1.0× from 1M up (work stealing keeps it near 1×). 0 splits every
+   * wasm matmul (tests); Infinity never splits.
+   */
+  gemmSplitThreshold?: number;
+  /**
+   * Window ops moving fewer floats (in + out) than this run on the calling thread alone. Same script: the copies in
+   * and out stay on the calling thread, so splitting gains little: im2col ≈ 1× at every size; maxPool 0.5–0.9× below
+   * 200k floats, 1.05× at 216k (8×26×26×32); maxPoolBackward 2.5× and col2im 1.3–1.5× from 216k. Default 200,000.
+   */
+  windowSplitThreshold?: number;
+  /**
+   * Row ops on fewer floats than this run on the calling thread alone. Same script: memory-bound, with the copies on
+   * the calling thread; below 2^19 floats 0.2–0.7×; at 2^20 (1024×1024) four runs gave 0.4–1.8× op by op, around
+   * 1× in the median (addRowVector 0.9–1.3×, sumRows 0.8–1.3×, axpy 0.4–1.0×, scale 0.7–1.8×). No crossover, so
+   * default Infinity: never split (W1–W3's row ops are far smaller anyway). Re-measure once tensors live in the memory.
+   */
+  rowSplitThreshold?: number;
+  /** Milliseconds to wait for a worker's part before declaring it hung and replacing it (default 30 s). */
+  workerTimeoutMs?: number;
+  /** Polls of its control word before a worker sleeps between ops (default WORKER_SPIN). */
+  workerSpin?: number;
+  /** Polls of a worker's control word before the caller sleeps waiting for its part (default CALLER_SPIN). */
+  callerSpin?: number;
+  /**
+   * Whether the calling thread, done with its part, computes the parts no worker has started yet (default true: a
+   * worker the OS has not scheduled in time then costs nothing). false makes the workers compute every part they are
+   * sent (tests that must see them compute).
+   */
+  workStealing?: boolean;
 }
 
 const DEFAULT_GEMM_THRESHOLD = 512;
 const DEFAULT_WINDOW_THRESHOLD = 4096;
 const DEFAULT_ROW_THRESHOLD = 1024;
+const DEFAULT_GEMM_SPLIT_THRESHOLD = 2 ** 20;
+const DEFAULT_WINDOW_SPLIT_THRESHOLD = 200_000;
+const DEFAULT_ROW_SPLIT_THRESHOLD = Infinity;
+/**
+ * Polls of the control word before sleeping. No spin: on this 2-core machine a spinning worker takes the core the
+ * calling thread needs for the JS between kernels. Measured by pool-crossover.mjs with 20,000 polls (~20–40 µs) on
+ * both sides: back-to-back small ops gain (hand-off 15–20 µs → 2–3 µs at load ≈ 4), but training loses — W1 batch 64
+ * 0.98× of 1 thread with spin against 1.55× without, W3 0.73× against 1.21× — and at load ≈ 6 every spinning op
+ * took 300–800 µs.
+ */
+const WORKER_SPIN = 0;
+const CALLER_SPIN = 0;
+
+type SplitKind = 'gemm' | 'window' | 'row';
+
+/** Closes the pool of a backend nobody closed once the backend is garbage: idle workers would otherwise live on. */
+const orphanedPools = new FinalizationRegistry<KernelPool>((pool) => void pool.close());
 /** The staging region grows in whole 64 KiB steps (16,384 floats), so nearby sizes do not regrow it. */
 const STAGING_STEP = 16384;
 /** Operands start on 16-byte boundaries (the gemm's v128 loads need it). */
@@ -59,6 +120,11 @@ export class WasmBackend extends JsBackend {
   private readonly gemmThreshold: number;
   private readonly windowThreshold: number;
   private readonly rowThreshold: number;
+  /** Threads computing the kernels (the calling thread included). */
+  readonly threads: number;
+  private readonly pool: KernelPool | undefined;
+  private readonly recorder: CallRecorder | undefined;
+  private readonly splitThreshold: Record<SplitKind, number>;
 
   private constructor(
     /** The kernels' instance, its memory and arena (one memory per backend). */
@@ -69,6 +135,29 @@ export class WasmBackend extends JsBackend {
     this.gemmThreshold = checkThreshold('gemmThreshold', options.gemmThreshold ?? DEFAULT_GEMM_THRESHOLD);
     this.windowThreshold = checkThreshold('windowThreshold', options.windowThreshold ?? DEFAULT_WINDOW_THRESHOLD);
     this.rowThreshold = checkThreshold('rowThreshold', options.rowThreshold ?? DEFAULT_ROW_THRESHOLD);
+    this.splitThreshold = {
+      gemm: checkThreshold('gemmSplitThreshold', options.gemmSplitThreshold ?? DEFAULT_GEMM_SPLIT_THRESHOLD),
+      window: checkThreshold('windowSplitThreshold', options.windowSplitThreshold ?? DEFAULT_WINDOW_SPLIT_THRESHOLD),
+      row: checkThreshold('rowSplitThreshold', options.rowSplitThreshold ?? DEFAULT_ROW_SPLIT_THRESHOLD),
+    };
+    const threads = options.threads ?? availableParallelism();
+    if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`WasmBackend threads = ${threads}: expected a positive integer`);
+    this.threads = threads;
+    if (threads > 1) {
+      this.pool = new KernelPool({
+        module: kernels.module,
+        memory: kernels.memory,
+        callerExports: kernels.exports,
+        workers: threads - 1,
+        allocateScratch: () => kernels.allocateScratch(),
+        workerSpin: checkThreshold('workerSpin', options.workerSpin ?? WORKER_SPIN),
+        callerSpin: checkThreshold('callerSpin', options.callerSpin ?? CALLER_SPIN),
+        steal: options.workStealing ?? true,
+        ...(options.workerTimeoutMs === undefined ? {} : { timeoutMs: checkThreshold('workerTimeoutMs', options.workerTimeoutMs) }),
+      });
+      this.recorder = new CallRecorder(kernels);
+      orphanedPools.register(this, this.pool, this);
+    }
   }
 
   /**
@@ -76,9 +165,25 @@ export class WasmBackend extends JsBackend {
    * thread (once per thread, cached), so `await WasmBackend.create()` works too but never needs to wait.
    */
   static create(options: WasmBackendOptions = {}): WasmBackend {
-    const { gemmThreshold, windowThreshold, rowThreshold, ...memory } = options;
-    const kernels = WasmKernels.create({ initialBytes: 16 * 2 ** 20, maximumBytes: 2 ** 30, ...memory });
-    return new WasmBackend(kernels, { gemmThreshold, windowThreshold, rowThreshold });
+    const { initialBytes = 16 * 2 ** 20, maximumBytes = 2 ** 30, ...rest } = options;
+    return new WasmBackend(WasmKernels.create({ initialBytes, maximumBytes }), rest);
+  }
+
+  /** Starts the pool's workers and resolves when they can take parts (ops never wait for them: see pool/). */
+  async ready(): Promise<void> {
+    await this.pool?.ready();
+  }
+
+  /** Stops the pool's workers (idempotent). Ops after it run on the calling thread alone. */
+  close(): Promise<void> {
+    if (!this.pool) return Promise.resolve();
+    orphanedPools.unregister(this);
+    return this.pool.close();
+  }
+
+  /** What the pool did so far (undefined with 1 thread). */
+  get poolStats(): Readonly<PoolStats> | undefined {
+    return this.pool?.stats;
   }
 
   /** Bytes of the WebAssembly memory (grows with the largest op seen, then stays). */
@@ -102,7 +207,8 @@ export class WasmBackend extends JsBackend {
     const [wa, wb, wc] = this.stage(a.size, b.size, c.size);
     this.copyIn(wa, a);
     this.copyIn(wb, b);
-    this.kernels.gemm(wa, wb, wc, m, k, n, { transposeA: options.transposeA ?? false, transposeB: options.transposeB ?? false });
+    const transpose = { transposeA: options.transposeA ?? false, transposeB: options.transposeB ?? false };
+    this.compute('gemm', work, (kernels) => kernels.gemm(wa, wb, wc, m, k, n, transpose));
     this.copyOut(wc, c);
     return c;
   }
@@ -119,7 +225,7 @@ export class WasmBackend extends JsBackend {
     const [wx, wv] = this.stage(x.size, cols);
     this.copyIn(wx, x);
     this.copyIn(wv, v);
-    this.kernels.addRowVector(wx, wv, wx, x.size / cols, cols);
+    this.compute('row', x.size, (kernels) => kernels.addRowVector(wx, wv, wx, x.size / cols, cols));
     this.copyOut(wx, o);
     return o;
   }
@@ -131,7 +237,7 @@ export class WasmBackend extends JsBackend {
     if (o.size !== cols) throw new RangeError(`sumRows output ${formatShape(o.shape, false)} holds ${o.size} values; expected ${cols}`);
     const [wx, wo] = this.stage(x.size, cols);
     this.copyIn(wx, x);
-    this.kernels.sumRows(wx, wo, x.size / cols, cols);
+    this.compute('row', x.size, (kernels) => kernels.sumRows(wx, wo, x.size / cols, cols));
     this.copyOut(wo, o);
     return o;
   }
@@ -142,7 +248,7 @@ export class WasmBackend extends JsBackend {
     const [wt, wx] = this.stage(target.size, x.size);
     this.copyIn(wt, target);
     this.copyIn(wx, x);
-    this.kernels.axpy(wt, alpha, wx);
+    this.compute('row', target.size, (kernels) => kernels.axpy(wt, alpha, wx));
     this.copyOut(wt, target);
   }
 
@@ -152,7 +258,7 @@ export class WasmBackend extends JsBackend {
     if (o.size !== x.size) throw new RangeError(`scale output ${formatShape(o.shape, false)} holds ${o.size} values; the input ${x.size}`);
     const [wx] = this.stage(x.size);
     this.copyIn(wx, x);
-    this.kernels.scale(wx, s, wx);
+    this.compute('row', x.size, (kernels) => kernels.scale(wx, s, wx));
     this.copyOut(wx, o);
     return o;
   }
@@ -164,7 +270,7 @@ export class WasmBackend extends JsBackend {
     if (o.size !== x.size) throw new RangeError(`${kind} output ${formatShape(o.shape, false)} holds ${o.size} values; the input ${x.size}`);
     const [wx] = this.stage(x.size);
     this.copyIn(wx, x);
-    this.kernels.reluForward(wx, wx);
+    this.compute('row', x.size, (kernels) => kernels.reluForward(wx, wx));
     this.copyOut(wx, o);
     return o;
   }
@@ -179,7 +285,7 @@ export class WasmBackend extends JsBackend {
     const [wx, wdy] = this.stage(x.size, dy.size);
     this.copyIn(wx, x);
     this.copyIn(wdy, dy);
-    this.kernels.reluBackward(wx, wdy, wdy);
+    this.compute('row', dy.size, (kernels) => kernels.reluBackward(wx, wdy, wdy));
     this.copyOut(wdy, o);
     return o;
   }
@@ -197,7 +303,7 @@ export class WasmBackend extends JsBackend {
     this.copyIn(wm, m);
     this.copyIn(wv, v);
     if (vHat) this.copyIn(wh, vHat);
-    this.kernels.adamUpdate(ww, wg, wm, wv, vHat ? wh : null, c);
+    this.compute('row', n, (kernels) => kernels.adamUpdate(ww, wg, wm, wv, vHat ? wh : null, c));
     this.copyOut(ww, value);
     this.copyOut(wm, m);
     this.copyOut(wv, v);
@@ -213,7 +319,7 @@ export class WasmBackend extends JsBackend {
     checkSize('im2col output', cols, colsSize);
     const [wx, wcols] = this.stage(x.size, cols.size);
     this.copyIn(wx, x);
-    this.kernels.im2col(wx, wcols, g, range);
+    this.compute('window', x.size + colsSize, (kernels) => kernels.im2col(wx, wcols, g, range));
     this.copyOut(wcols, cols);
     return cols;
   }
@@ -226,7 +332,7 @@ export class WasmBackend extends JsBackend {
     const [wcols, wdx] = this.stage(cols.size, dx.size);
     this.copyIn(wcols, cols);
     this.copyIn(wdx, dx);
-    this.kernels.col2im(wcols, wdx, g, range);
+    this.compute('window', cols.size + dx.size, (kernels) => kernels.col2im(wcols, wdx, g, range));
     this.copyOut(wdx, dx);
   }
 
@@ -241,8 +347,8 @@ export class WasmBackend extends JsBackend {
     const [wx, wk, wcols, wy] = this.stage(x.size, kernel.size, rows * depth, y.size);
     this.copyIn(wx, x);
     this.copyIn(wk, kernel);
-    this.kernels.im2col(wx, wcols, g);
-    this.kernels.gemm(wcols, wk, wy, rows, depth, filters);
+    this.compute('window', x.size + wcols.length, (kernels) => kernels.im2col(wx, wcols, g));
+    this.compute('gemm', rows * depth * filters, (kernels) => kernels.gemm(wcols, wk, wy, rows, depth, filters));
     this.copyOut(wy, y);
     return y;
   }
@@ -266,15 +372,15 @@ export class WasmBackend extends JsBackend {
     this.copyIn(wdy, dy);
     this.copyIn(wk, kernel);
     if (kernelGrad) {
-      this.kernels.im2col(wx, wcols, g);
-      this.kernels.gemm(wcols, wdy, wdw, depth, rows, filters, { transposeA: true });
+      this.compute('window', x.size + wcols.length, (kernels) => kernels.im2col(wx, wcols, g));
+      this.compute('gemm', rows * depth * filters, (kernels) => kernels.gemm(wcols, wdy, wdw, depth, rows, filters, { transposeA: true }));
       this.copyIn(wgrad, kernelGrad);
-      this.kernels.axpy(wgrad, 1, wdw);
+      this.compute('row', kernel.size, (kernels) => kernels.axpy(wgrad, 1, wdw));
       this.copyOut(wgrad, kernelGrad);
     }
-    this.kernels.gemm(wdy, wk, wcols, rows, filters, depth, { transposeB: true });
+    this.compute('gemm', rows * depth * filters, (kernels) => kernels.gemm(wdy, wk, wcols, rows, filters, depth, { transposeB: true }));
     this.view(wdx).fill(0);
-    this.kernels.col2im(wcols, wdx, g);
+    this.compute('window', wcols.length + dx.size, (kernels) => kernels.col2im(wcols, wdx, g));
     this.copyOut(wdx, dx);
     return dx;
   }
@@ -286,7 +392,7 @@ export class WasmBackend extends JsBackend {
     const output = this.zeros([g.batch, g.outH, g.outW, g.channels]);
     const [wx, wy, warg] = this.stage(x.size, outSize, outSize);
     this.copyIn(wx, x);
-    this.kernels.maxPool(wx, wy, warg, g);
+    this.compute('window', x.size + outSize, (kernels) => kernels.maxPool(wx, wy, warg, g));
     this.copyOut(wy, output);
     const argmax = new Int32Array(outSize);
     argmax.set(this.kernels.arena.viewInt32(warg));
@@ -302,7 +408,7 @@ export class WasmBackend extends JsBackend {
     const [wdy, warg, wdx] = this.stage(dy.size, argmax.length, inSize);
     this.copyIn(wdy, dy);
     this.kernels.arena.viewInt32(warg).set(argmax);
-    this.kernels.maxPoolBackward(wdy, warg, wdx, g);
+    this.compute('window', dy.size + inSize, (kernels) => kernels.maxPoolBackward(wdy, warg, wdx, g));
     this.copyOut(wdx, dx);
     return dx;
   }
@@ -314,7 +420,7 @@ export class WasmBackend extends JsBackend {
     const output = this.zeros([g.batch, g.outH, g.outW, g.channels]);
     const [wx, wy] = this.stage(x.size, outSize);
     this.copyIn(wx, x);
-    this.kernels.avgPool(wx, wy, g);
+    this.compute('window', x.size + outSize, (kernels) => kernels.avgPool(wx, wy, g));
     this.copyOut(wy, output);
     return output;
   }
@@ -326,9 +432,22 @@ export class WasmBackend extends JsBackend {
     const dx = this.zeros([g.batch, g.inH, g.inW, g.channels]);
     const [wdy, wdx] = this.stage(dy.size, inSize);
     this.copyIn(wdy, dy);
-    this.kernels.avgPoolBackward(wdy, wdx, g);
+    this.compute('window', dy.size + inSize, (kernels) => kernels.avgPoolBackward(wdy, wdx, g));
     this.copyOut(wdx, dx);
     return dx;
+  }
+
+  /**
+   * Runs one checked kernel call: on this thread alone when there is no pool or the op's `work` is below its split
+   * threshold; otherwise recorded (checks included) and split between the pool's threads.
+   */
+  private compute(kind: SplitKind, work: number, call: (kernels: WasmKernels) => void): void {
+    if (!this.pool || !this.recorder || work < this.splitThreshold[kind]) {
+      call(this.kernels);
+      return;
+    }
+    const { name, args } = this.recorder.record(call);
+    this.pool.run(name, args);
   }
 
   /** Whether a row op on `floats` values runs the JS loop. */
@@ -393,6 +512,7 @@ function convDims(x: Tensor, kernel: Tensor, g: WindowGeometry): { rows: number;
 }
 
 function checkThreshold(name: string, value: number): number {
-  if (!Number.isFinite(value) || value < 0) throw new RangeError(`WasmBackend ${name} = ${value}: expected a non-negative number of floats`);
+  // Infinity is allowed: never (wasm, or split).
+  if (Number.isNaN(value) || value < 0) throw new RangeError(`WasmBackend ${name} = ${value}: expected a non-negative number`);
   return value;
 }

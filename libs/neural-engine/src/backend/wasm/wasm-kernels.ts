@@ -41,6 +41,11 @@ export class WasmKernels {
     return new WasmKernels(module, memory, instantiateKernels(module, memory), scratch, undefined);
   }
 
+  /** The same thread's handle calling `exports` instead (the pool's call recorder). */
+  withExports(exports: KernelExports): WasmKernels {
+    return new WasmKernels(this.module, this.memory, exports, this.scratch, this.ownArena);
+  }
+
   /** The allocator of the shared memory; only on the thread that created it. */
   get arena(): FloatArena {
     if (!this.ownArena) throw new Error('this WasmKernels was attached to another thread\'s memory: allocate on the owning thread');
