@@ -9,6 +9,7 @@ export { normalizeIdentifier, Registry } from './identifiers.js';
 export type { Backend, MatmulOptions, WindowGeometry, ChannelRange } from './backend/backend.js';
 export { JsBackend } from './backend/js-backend.js';
 export { WasmBackend, type WasmBackendOptions } from './backend/wasm/wasm-backend.js';
+export { defaultBackend, setDefaultBackend } from './backend/default-backend.js';
 export * from './activations/index.js';
 export * from './initializers/index.js';
 export * from './regularizers/index.js';

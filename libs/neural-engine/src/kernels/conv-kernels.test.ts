@@ -6,6 +6,7 @@ import { col2im, im2col } from './im2col.js';
 import { avgPool, avgPoolBackward, maxPool, maxPoolBackward } from './pooling.js';
 import { referenceMatmul } from './reference.js';
 import { type PaddingMode, type WindowGeometry, windowAxis, windowGeometry } from './window-geometry.js';
+import { testBackend } from '../testing/test-backend.js';
 
 /*
  * The convolution and pooling kernels against the naive references of conv-reference.ts (direct sums and scatters),
@@ -176,8 +177,8 @@ describe('pooling kernels against the naive reference', () => {
   });
 });
 
-describe('JsBackend convolution and pooling methods', () => {
-  const backend = new JsBackend('float32');
+describe('the test backend\'s convolution and pooling methods', () => {
+  const backend = testBackend();
   const g = windowGeometry([1, 3, 3, 2], [2, 2], [1, 1], [1, 1], 'valid');
 
   it('im2col/col2im/maxPool/avgPool produce the documented shapes', () => {
