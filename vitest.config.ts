@@ -12,7 +12,7 @@ const serverConditions = ['development', 'node'];
 // `vitest run --project 'engine (js)'` runs one of them.
 const engineTests = 'libs/neural-engine/**/*.test.ts';
 const engineProject = (backend: 'wasm' | 'js') => ({
-  extends: true,
+  extends: true as const,
   test: {
     name: `engine (${backend})`,
     include: [engineTests],
