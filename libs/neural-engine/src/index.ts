@@ -10,6 +10,7 @@ export type { Backend, MatmulOptions, WindowGeometry, ChannelRange } from './bac
 export { JsBackend } from './backend/js-backend.js';
 export { WasmBackend, type WasmBackendOptions } from './backend/wasm/wasm-backend.js';
 export { createBackend, type CreateBackendOptions, type ThreadedBackend } from './backend/create-backend.js';
+export { defaultBackend, setDefaultBackend } from './backend/default-backend.js';
 export * from './activations/index.js';
 export * from './initializers/index.js';
 export * from './regularizers/index.js';

@@ -1,4 +1,4 @@
-import { Callback, type CompileArgs, type Logs, type Model, modelFromDefinition, type ProgressEvent, WasmBackend } from '@kiln/neural-engine';
+import { Callback, type CompileArgs, JsBackend, type Logs, type Model, modelFromDefinition, type ProgressEvent, WasmBackend } from '@kiln/neural-engine';
 import { type EpochMessage, type FromTrainer, type StartMessage, StopSignal, type TrainingOutcome } from '../trainer-protocol.js';
 import { adaptInputNormalization, modelData } from './prepare-data.js';
 import { ProgressSampler } from './progress-sampler.js';
@@ -16,7 +16,17 @@ export interface TrainerChannel {
  * epochs (each waiting for the main thread's ack, so a checkpoint is durable before training goes on) and the end.
  */
 export async function runTraining(start: StartMessage, channel: TrainerChannel): Promise<void> {
-  const model = modelFromDefinition(seededDefinition(start.definition, start.fit.seed), start.backend === 'wasm' ? { backend: WasmBackend.create() } : {});
+  // The WebAssembly backend splits large ops over a pool of worker threads (one per core), ended with the attempt.
+  const backend = start.backend === 'wasm' ? WasmBackend.create() : new JsBackend('float32');
+  try {
+    await train(start, channel, backend);
+  } finally {
+    if (backend instanceof WasmBackend) await backend.close();
+  }
+}
+
+async function train(start: StartMessage, channel: TrainerChannel, backend: WasmBackend | JsBackend): Promise<void> {
+  const model = modelFromDefinition(seededDefinition(start.definition, start.fit.seed), { backend });
   model.compile(start.compile as CompileArgs);
   const train = modelData(model, start.plan, start.train, 'training');
   const validation = start.validation ? modelData(model, start.plan, start.validation, 'validation') : null;

@@ -6,6 +6,7 @@ import { ConfigError } from '../errors.js';
 import { testInputs } from '../testing/gradient-check.js';
 import type { ActivationConfig } from './activation.js';
 import { activationRegistry, activationSchema, getActivation } from './index.js';
+import { testBackend } from '../testing/test-backend.js';
 
 /* Names, config validation and getConfig round trips. */
 
@@ -205,7 +206,7 @@ describe('apply and gradient', () => {
   });
 
   it('creates tensors of the backend\'s dtype', () => {
-    const f32 = new JsBackend('float32');
+    const f32 = testBackend();
     for (const config of ['relu', 'softmax', 'sparsemax', 'glu', 'linear']) {
       const a = getActivation(config);
       const x = f32.fromValues([2, 4], testInputs(8));

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { JsBackend } from '../backend/js-backend.js';
 import type { Shape } from '../tensor.js';
 import { testInputs } from '../testing/gradient-check.js';
 import type { ActivationConfig } from './activation.js';
 import { getActivation } from './index.js';
+import { testBackend } from '../testing/test-backend.js';
 
 /*
  * Forward values against TensorFlow.js (its pure-JS cpu backend), in float32, within rtol 1e-5 / atol 1e-6:
@@ -13,7 +13,7 @@ import { getActivation } from './index.js';
  * the shrinks...) are compared with that composition, written from the Keras 3 definitions.
  */
 
-const backend = new JsBackend('float32');
+const backend = testBackend();
 const RTOL = 1e-5;
 const ATOL = 1e-6;
 

@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../rng.js';
+import { testBackend } from '../testing/test-backend.js';
 import { JsBackend } from './js-backend.js';
 
-/* The element-wise helpers of the plain TypeScript backend against the obvious per-element loop. */
+/*
+ * The element-wise helpers against the obvious per-element loop: float64 on the plain TypeScript backend, float32 on
+ * the test backend (JsBackend or WasmBackend, whose row ops must give the same bits).
+ */
 
-describe.each(['float32', 'float64'] as const)('JsBackend (%s) element-wise helpers', (dtype) => {
-  const backend = new JsBackend(dtype);
+describe.each(['float32', 'float64'] as const)('%s element-wise helpers', (dtype) => {
+  const backend = dtype === 'float32' ? testBackend() : new JsBackend(dtype);
   const rng = new Rng(11);
   const a = Array.from({ length: 24 }, () => rng.uniformRange(-2, 2));
   const b = Array.from({ length: 24 }, () => rng.uniformRange(-2, 2));

@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { JsBackend } from '../backend/js-backend.js';
 import { ConfigError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { float64Backend as b, testInputs } from '../testing/gradient-check.js';
 import type { Constraint } from './constraint.js';
 import { NonNeg } from './non-neg.js';
 import { MaxNorm, MinMaxNorm, UnitNorm } from './norm-constraints.js';
+import { testBackend } from '../testing/test-backend.js';
 
 const EPS = 1e-7;
 
@@ -124,7 +124,7 @@ describe('errors and backends', () => {
     expect(() => new UnitNorm({ axis: -2 }).apply(w, b)).toThrow(/axis -2.*\(3,\)/);
   });
   it('works in place on float32 tensors', () => {
-    const b32 = new JsBackend('float32');
+    const b32 = testBackend();
     const w: Tensor = b32.fromValues([2, 2], W);
     new UnitNorm().apply(w, b32);
     expect(w.data).toBeInstanceOf(Float32Array);

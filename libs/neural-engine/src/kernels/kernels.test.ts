@@ -4,6 +4,7 @@ import { Rng } from '../rng.js';
 import { matmulNN, matmulNT, matmulTN } from './matmul.js';
 import { referenceAddRowVector, referenceMatmul, referenceSum, referenceSumRows } from './reference.js';
 import { addRowVector, sumRows } from './rows.js';
+import { testBackend } from '../testing/test-backend.js';
 
 function random(n: number, rng: Rng): Float32Array {
   const a = new Float32Array(n);
@@ -92,7 +93,7 @@ describe('row helpers against the naive reference', () => {
   });
 
   it('backend rejects mismatched shapes with messages that name them', () => {
-    const backend = new JsBackend();
+    const backend = testBackend();
     expect(() => backend.matmul(backend.zeros([2, 3]), backend.zeros([2, 3]))).toThrow(/inner dimensions differ: \(2, 3\) · \(2, 3\)/);
     expect(() => backend.fromValues([2, 2], [1, 2, 3])).toThrow(/needs 4 values, received 3/);
     expect(() => backend.reshape(backend.zeros([2, 3]), [4])).toThrow(/cannot reshape/);

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { JsBackend } from '../backend/js-backend.js';
 import { ConfigError } from '../errors.js';
 import { Rng } from '../rng.js';
 import { type Shape, formatShape } from '../tensor.js';
 import { Dense, Dropout, type LayerConfig, Reshape, createLayer, layerRegistry, layerSchema, layerTypes } from './index.js';
+import { testBackend } from '../testing/test-backend.js';
 
 /** The ConfigError thrown by `fn` (fails the test if it throws anything else or nothing). */
 function configError(fn: () => unknown): ConfigError {
@@ -17,7 +17,7 @@ function configError(fn: () => unknown): ConfigError {
 }
 
 function build(config: LayerConfig, inputShape: Shape): void {
-  createLayer(config).build(inputShape, { backend: new JsBackend(), rng: new Rng(0) });
+  createLayer(config).build(inputShape, { backend: testBackend(), rng: new Rng(0) });
 }
 
 describe('invalid layer configs', () => {

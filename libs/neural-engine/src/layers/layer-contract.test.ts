@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { JsBackend } from '../backend/js-backend.js';
 import { Rng } from '../rng.js';
 import { type Shape, type Tensor, shapeSize } from '../tensor.js';
 import type { ContractSample } from './contract-sample.js';
@@ -9,6 +8,8 @@ import { mergeSamples } from './merge/contract-samples.js';
 import { normalizationSamples } from './normalization/contract-samples.js';
 import { recurrentSamples } from './recurrent/contract-samples.js';
 import { reshapingSamples } from './reshaping/contract-samples.js';
+import { testBackend } from '../testing/test-backend.js';
+import type { Backend } from '../backend/backend.js';
 
 /*
  * One harness run over every registered layer type, through the multi-tensor protocol functional graphs use (which
@@ -88,7 +89,7 @@ const samples: Record<string, ContractSample[]> = {
   ...mergeSamples,
 };
 
-function randomTensor(backend: JsBackend, shape: Shape, rng: Rng): Tensor {
+function randomTensor(backend: Backend, shape: Shape, rng: Rng): Tensor {
   return backend.fromValues(shape, Array.from({ length: shapeSize(shape) }, () => rng.normal()));
 }
 
@@ -97,7 +98,7 @@ function inputShapesOf(sample: ContractSample): Shape[] {
 }
 
 /** A batch of inputs for a sample: random normals, or the sample's own values (token ids...). */
-function inputsFor(sample: ContractSample, backend: JsBackend, seed: number): Tensor[] {
+function inputsFor(sample: ContractSample, backend: Backend, seed: number): Tensor[] {
   const rng = new Rng(seed);
   return inputShapesOf(sample).map((shape, k) => {
     const full = [BATCH, ...shape];
@@ -107,7 +108,7 @@ function inputsFor(sample: ContractSample, backend: JsBackend, seed: number): Te
 }
 
 /** Creates and builds a sample's layer, named as a model would name it. */
-function buildSample(sample: ContractSample, backend: JsBackend, rng: Rng, config: LayerConfig = sample.config): Layer {
+function buildSample(sample: ContractSample, backend: Backend, rng: Rng, config: LayerConfig = sample.config): Layer {
   const layer = createLayer({ name: 'under_test', ...config });
   layer.buildMany(inputShapesOf(sample), { backend, rng });
   return layer;
@@ -128,7 +129,7 @@ describe('layer contract', () => {
 
   describe.each(cases)('$type sample $i', ({ sample }) => {
     it('output shapes match computeOutputShapes and countParams the expected count', () => {
-      const backend = new JsBackend();
+      const backend = testBackend();
       const layer = buildSample(sample, backend, new Rng(SEED));
       const xs = inputsFor(sample, backend, 1);
       const expected = layer.computeOutputShapes(inputShapesOf(sample)).map((s) => [BATCH, ...s]);
@@ -139,7 +140,7 @@ describe('layer contract', () => {
     });
 
     it('round-trips getConfig through createLayer, and the copy computes the same outputs', () => {
-      const backend = new JsBackend();
+      const backend = testBackend();
       const layer = buildSample(sample, backend, new Rng(SEED));
       const config = JSON.parse(JSON.stringify(layer.getConfig())) as LayerConfig;
       expect(config.type).toBe(layer.className);
@@ -154,7 +155,7 @@ describe('layer contract', () => {
     });
 
     it('is deterministic in inference', () => {
-      const backend = new JsBackend();
+      const backend = testBackend();
       const layer = buildSample(sample, backend, new Rng(SEED));
       const xs = inputsFor(sample, backend, 3);
       const first = dataOf(layer.callMany(xs, false));
@@ -166,7 +167,7 @@ describe('layer contract', () => {
     });
 
     it('takes one SGD step that changes every trainable weight and lowers the loss', () => {
-      const backend = new JsBackend();
+      const backend = testBackend();
       const rng = new Rng(SEED);
       const layer = buildSample(sample, backend, rng);
       const xs = inputsFor(sample, backend, 4);

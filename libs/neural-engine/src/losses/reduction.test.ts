@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest';
-import { JsBackend } from '../backend/js-backend.js';
 import { DataError } from '../errors.js';
 import { float64Backend } from '../testing/gradient-check.js';
 import { type LossConfig, getLoss } from './index.js';
+import { testBackend } from '../testing/test-backend.js';
 
 /*
  * Reductions and sample weights (Keras 3 reduce_weighted_values): weights are per sample, `sum_over_batch_size`
@@ -57,7 +57,7 @@ describe('reductions', () => {
   });
 
   test('callWithGradient gives the same loss as call and a gradient tensor of the loss backend', () => {
-    const f32 = new JsBackend('float32');
+    const f32 = testBackend();
     const l = getLoss({ type: 'CategoricalCrossentropy', fromLogits: true }, f32);
     const t = f32.fromValues([2, 3], [0, 1, 0, 1, 0, 0]);
     const p = f32.fromValues([2, 3], [0.5, -1, 2, 0, 0, 0]);

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { JsBackend } from '../backend/js-backend.js';
 import { type LossConfig, getLoss } from './index.js';
 import { binaryLabels, classIndices, distributions, oneHot, probabilities, reals } from '../testing/loss-test-data.js';
+import { testBackend } from '../testing/test-backend.js';
 
 /*
  * Values against TensorFlow.js 4.22 (pure-JS cpu backend, float32) as an independent oracle, within rtol 1e-5 (plus
@@ -10,7 +10,7 @@ import { binaryLabels, classIndices, distributions, oneHot, probabilities, reals
  * comparison is adapted, as each test says. tfjs' epsilon is 1e-7, as Keras'.
  */
 
-const b = new JsBackend('float32');
+const b = testBackend();
 const N = 6;
 const C = 4;
 const shape = [N, C];

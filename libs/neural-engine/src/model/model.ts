@@ -1,5 +1,5 @@
 import type { Backend } from '../backend/backend.js';
-import { JsBackend } from '../backend/js-backend.js';
+import { defaultBackend } from '../backend/default-backend.js';
 import type { Callback, CallbackConfig, CallbackModel, History, Logs } from '../callbacks/index.js';
 import { parseConfig } from '../config.js';
 import { ConfigError, DataError } from '../errors.js';
@@ -22,7 +22,7 @@ export interface ModelOptions {
   name?: string;
   /** Seed of the model's random generator; random when absent (read it back from `seed`). */
   seed?: number;
-  /** Where tensors live and math runs; the plain TypeScript float32 backend by default. */
+  /** Where tensors live and math runs; this thread's defaultBackend() (WebAssembly SIMD, float32) when absent. */
   backend?: Backend;
 }
 
@@ -57,7 +57,7 @@ export abstract class Model implements Network, CallbackModel {
   private compiled: Compiled | null = null;
 
   protected constructor(options: ModelOptions, defaultName: string) {
-    this.backend = options.backend ?? new JsBackend('float32');
+    this.backend = options.backend ?? defaultBackend();
     this.seed = options.seed ?? Math.floor(Math.random() * 0x100000000);
     this.rng = new Rng(this.seed);
     this.name = options.name ?? defaultName;

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { JsBackend } from '../backend/js-backend.js';
 import { float64Backend, maxRelativeError, numericGradient, testInputs } from '../testing/gradient-check.js';
 import { L1, L1L2, L2 } from './l1-l2.js';
 import type { Regularizer } from './regularizer.js';
+import { testBackend } from '../testing/test-backend.js';
 
 const b = float64Backend;
 /** Max relative error allowed between analytic and centered-difference gradients in float64. */
@@ -25,7 +25,7 @@ describe('L1, L2, L1L2 penalties (Keras formulas, no ½)', () => {
     expect(new L1L2().penalty(x, b)).toBe(0);
   });
   it('works on float32 tensors too', () => {
-    const b32 = new JsBackend('float32');
+    const b32 = testBackend();
     expect(new L2({ l2: 0.5 }).penalty(b32.fromValues([3], [1, 2, 3]), b32)).toBeCloseTo(7, 5);
   });
 });

@@ -1,17 +1,17 @@
 import { expect } from 'vitest';
 import type { Backend } from '../backend/backend.js';
-import { JsBackend } from '../backend/js-backend.js';
 import { Variable } from '../layers/variable.js';
 import type { Shape } from '../tensor.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
+import { testBackend } from './test-backend.js';
 
 /*
  * Helpers for the optimizer tests (imported by *.test.ts only): variables on a float32 backend, a step with given
  * gradients, and a relative comparison sized for float32 storage.
  */
 
-/** The float32 backend the optimizer tests run on (training storage). */
-export const backend32 = new JsBackend('float32');
+/** The float32 backend the optimizer tests run on (training storage): the test backend. */
+export const backend32 = testBackend();
 
 /** A variable holding `values` (rank 1 unless `shape` is given). */
 export function variable(values: readonly number[], shape: Shape = [values.length], backend: Backend = backend32, name = 'dense/kernel'): Variable {

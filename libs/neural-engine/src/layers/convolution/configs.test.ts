@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { JsBackend } from '../../backend/js-backend.js';
 import { ConfigError } from '../../errors.js';
 import { Rng } from '../../rng.js';
 import type { Shape } from '../../tensor.js';
 import { type LayerConfig, createLayer } from '../index.js';
+import { testBackend } from '../../testing/test-backend.js';
 
 /*
  * Config validation and defaults: Keras 3 defaults in getConfig, ConfigErrors that name the path and the received
@@ -21,7 +21,7 @@ function configError(f: () => unknown): ConfigError {
 }
 
 function build(config: LayerConfig, inputShape: Shape): void {
-  createLayer({ name: 'my_layer', ...config }).build(inputShape, { backend: new JsBackend(), rng: new Rng(1) });
+  createLayer({ name: 'my_layer', ...config }).build(inputShape, { backend: testBackend(), rng: new Rng(1) });
 }
 
 describe('Keras 3 defaults', () => {

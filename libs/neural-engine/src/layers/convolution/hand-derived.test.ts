@@ -5,6 +5,7 @@ import { Rng } from '../../rng.js';
 import { type Shape, shapeSize } from '../../tensor.js';
 import { testInputs } from '../../testing/gradient-check.js';
 import { type Layer, type LayerConfig, createLayer } from '../index.js';
+import { testBackend } from '../../testing/test-backend.js';
 
 /*
  * What the TF.js layers cannot check: groups (TF.js convolutions have none), Conv2DTranspose outputPadding (checked
@@ -25,7 +26,7 @@ function expectClose(ours: ArrayLike<number>, theirs: ArrayLike<number>, what: s
 }
 
 function run(config: LayerConfig, inputShape: Shape, batch = 2): { layer: Layer; xs: Float64Array; y: Float32Array; r: Float64Array; dx: Float32Array } {
-  const backend = new JsBackend('float32');
+  const backend = testBackend();
   const layer = createLayer({ name: 'ours', biasInitializer: { type: 'RandomUniform', minval: -0.5, maxval: 0.5 }, ...config });
   layer.build(inputShape, { backend, rng: new Rng(7) });
   const xs = testInputs(batch * shapeSize(inputShape), 2, 31);

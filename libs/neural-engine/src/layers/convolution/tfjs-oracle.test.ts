@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { JsBackend } from '../../backend/js-backend.js';
 import { Rng } from '../../rng.js';
 import { type Shape, shapeSize } from '../../tensor.js';
 import { testInputs } from '../../testing/gradient-check.js';
 import { type LayerConfig, createLayer } from '../index.js';
+import { testBackend } from '../../testing/test-backend.js';
 
 /*
  * TensorFlow.js 4.22 (whose layers follow Keras) as the oracle: the same input and the same weights (copied in with
@@ -167,7 +167,7 @@ function expectClose(ours: ArrayLike<number>, theirs: ArrayLike<number>, what: s
 
 describe('convolution and pooling layers agree with TensorFlow.js', () => {
   it.each(cases)('$label', ({ config, oracle, inputShape, forwardOnly }) => {
-    const backend = new JsBackend('float32');
+    const backend = testBackend();
     const batch = 2;
     const layer = createLayer({ name: 'ours', ...config });
     layer.build(inputShape, { backend, rng: new Rng(3) });
@@ -218,7 +218,7 @@ describe('Conv1D causal agrees with TF.js valid conv1d over a left-padded input'
     { label: 'kernel 3, dilation 2 (forward only: no dilated gradients in TF.js)', kernelSize: 3, strides: 1, dilationRate: 2 },
   ];
   it.each(causalCases)('$label', ({ kernelSize, strides, dilationRate, steps }) => {
-    const backend = new JsBackend('float32');
+    const backend = testBackend();
     const inputShape = [steps ?? 7, 2];
     const layer = createLayer({ name: 'ours', type: 'Conv1D', filters: 3, kernelSize, strides, dilationRate, padding: 'causal', ...bias });
     layer.build(inputShape, { backend, rng: new Rng(5) });
@@ -246,7 +246,7 @@ describe('Conv1D causal agrees with TF.js valid conv1d over a left-padded input'
 // The TF.js DepthwiseConv2D layer drops dilationRate (its output has the undilated shape), so the oracle for dilated
 // depthwise convolution is the tf.depthwiseConv2d op itself, plus the bias (forward only: no dilated gradients).
 it('DepthwiseConv2D with dilation (2, 2) and depthMultiplier 2 agrees with tf.depthwiseConv2d', () => {
-  const backend = new JsBackend('float32');
+  const backend = testBackend();
   const layer = createLayer({ name: 'ours', type: 'DepthwiseConv2D', kernelSize: 2, depthMultiplier: 2, dilationRate: 2, padding: 'same', ...bias });
   layer.build([4, 5, 2], { backend, rng: new Rng(8) });
   const xs = testInputs(2 * 4 * 5 * 2, 2, 21);

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { JsBackend } from '../../backend/js-backend.js';
 import { Rng } from '../../rng.js';
 import { type Shape, shapeSize } from '../../tensor.js';
 import { testInputs } from '../../testing/gradient-check.js';
 import { type LayerConfig, createLayer } from '../index.js';
+import { testBackend } from '../../testing/test-backend.js';
 
 /*
  * TensorFlow.js 4.22 (whose merge layers follow Keras) as an oracle: the same inputs give the same output and the same
@@ -128,7 +128,7 @@ function expectClose(ours: ArrayLike<number>, theirs: ArrayLike<number>, what: s
 
 describe('merge layers agree with TensorFlow.js', () => {
   it.each(cases)('$label', ({ config, oracle, inputShapes, inputs }) => {
-    const backend = new JsBackend('float32');
+    const backend = testBackend();
     const layer = createLayer({ name: 'ours', ...config });
     layer.buildMany(inputShapes, { backend, rng: new Rng(1) });
     const full = inputShapes.map((s) => [BATCH, ...s]);

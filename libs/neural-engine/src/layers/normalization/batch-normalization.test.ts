@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { JsBackend } from '../../backend/js-backend.js';
 import { ConfigError } from '../../errors.js';
 import { Rng } from '../../rng.js';
 import type { Shape, Tensor } from '../../tensor.js';
 import { float64Backend as backend } from '../../testing/gradient-check.js';
 import { type Layer, type LayerConfig, createLayer } from '../index.js';
 import { BatchNormalization } from './batch-normalization.js';
+import { testBackend } from '../../testing/test-backend.js';
 
 /*
  * BatchNormalization against hand computations (written as plain loops over the tensor's indices), for what TF.js does
@@ -183,7 +183,7 @@ describe('BatchNormalization contract (trainable)', () => {
   const batch = 5;
 
   it.each(samples)('$config', ({ config, inputShape, params }) => {
-    const f32 = new JsBackend('float32');
+    const f32 = testBackend();
     const make = (c: LayerConfig): Layer => {
       const layer = createLayer({ name: 'under_test', ...c });
       layer.build(inputShape, { backend: f32, rng: new Rng(42) });

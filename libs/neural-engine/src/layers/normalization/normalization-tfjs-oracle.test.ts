@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { JsBackend } from '../../backend/js-backend.js';
 import { Rng } from '../../rng.js';
 import { type Shape, shapeSize } from '../../tensor.js';
 import { type LayerConfig, createLayer } from '../index.js';
+import { testBackend } from '../../testing/test-backend.js';
 
 /*
  * TensorFlow.js 4.22 (whose layers follow Keras) as an oracle, in float32 on both sides: same input and weights →
@@ -117,7 +117,7 @@ let inputCounter = 0;
 describe('normalization layers agree with TensorFlow.js', () => {
   it.each(cases)('$label', ({ config, oracle, inputShape, training, outputOnly }) => {
     const batch = 4;
-    const backend = new JsBackend('float32');
+    const backend = testBackend();
     const rng = new Rng(21);
     const layer = createLayer({ name: 'ours', ...config });
     layer.build(inputShape, { backend, rng });

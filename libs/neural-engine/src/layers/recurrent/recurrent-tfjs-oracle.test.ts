@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { JsBackend } from '../../backend/js-backend.js';
 import { Rng } from '../../rng.js';
 import { type Shape, shapeSize } from '../../tensor.js';
 import { testInputs } from '../../testing/gradient-check.js';
 import { type LayerConfig, createLayer } from '../index.js';
+import { testBackend } from '../../testing/test-backend.js';
 
 /*
  * TensorFlow.js 4.22 as an oracle for the recurrent layers and wrappers, in float32: the same input and weights
@@ -119,7 +119,7 @@ const suffix = (name: string): string => name.slice(name.indexOf('/') + 1);
 
 describe('recurrent layers agree with TensorFlow.js', () => {
   it.each(cases)('$label', ({ config, oracle, inputShape, mask }) => {
-    const backend = new JsBackend('float32');
+    const backend = testBackend();
     const layer = createLayer({ name: 'ours', ...config });
     layer.buildMany([inputShape], { backend, rng: new Rng(3) });
     // Random values everywhere (including biases, which initialize to zeros/ones), so every term is exercised.
@@ -160,7 +160,7 @@ describe('Bidirectional with a timestep mask', () => {
   it('agrees with TensorFlow.js at kept steps and outputs zeros at masked steps (Keras 3 zero_output_for_mask)', () => {
     // TF.js repeats the previous output at a masked step, as a plain RNN does; Keras 3's Bidirectional forces
     // zero_output_for_mask = return_sequences on both layers, so the kept steps are compared and masked ones must be 0.
-    const backend = new JsBackend('float32');
+    const backend = testBackend();
     const [steps, features, units] = [3, 2, 2];
     const mask = [1, 1, 0, 0, 1, 1];
     const layer = createLayer({ type: 'Bidirectional', name: 'bi_mask', layer: { type: 'SimpleRNN', units, returnSequences: true, name: 'rnn' } });

@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { JsBackend } from '../../backend/js-backend.js';
 import { Rng } from '../../rng.js';
 import { type Shape, shapeSize } from '../../tensor.js';
 import { testInputs } from '../../testing/gradient-check.js';
 import { createLayer } from '../index.js';
 import type { LayerConfig } from '../layer.js';
+import { testBackend } from '../../testing/test-backend.js';
 
 /*
  * TensorFlow.js 4.22 as an oracle, in float32: the same input (and weights) give the same output and the same dL/dx
@@ -130,7 +130,7 @@ const cases: OracleCase[] = [
 
 describe('reshaping layers agree with TensorFlow.js (float32)', () => {
   it.each(cases)('$label', ({ config, inputShape, oracle, gradient = 'batch' }) => {
-    const backend = new JsBackend('float32');
+    const backend = testBackend();
     const layer = createLayer({ name: 'ours', ...config });
     layer.build(inputShape, { backend, rng: new Rng(3) });
     const xShape = [BATCH, ...inputShape];
@@ -166,7 +166,7 @@ describe('Embedding agrees with TensorFlow.js', () => {
   const ids = [2, 0, 5, 2, 6, 1, 2, 0];
 
   it('has the same weights in the same order, shapes and names', () => {
-    const backend = new JsBackend('float32');
+    const backend = testBackend();
     const ours = createLayer({ type: 'Embedding', name: 'emb', inputDim, outputDim });
     ours.build([4], { backend, rng: new Rng(1) });
     const theirs = tf.layers.embedding({ inputDim, outputDim });
@@ -177,7 +177,7 @@ describe('Embedding agrees with TensorFlow.js', () => {
   });
 
   it.each([false, true])('computes the same lookups and embeddings gradient (maskZero %s)', (maskZero) => {
-    const backend = new JsBackend('float32');
+    const backend = testBackend();
     const ours = createLayer({ type: 'Embedding', name: 'emb', inputDim, outputDim, maskZero, embeddingsInitializer: { type: 'RandomNormal', seed: 4 } });
     ours.build([4], { backend, rng: new Rng(1) });
     const x = backend.fromValues([BATCH, 4], ids);
