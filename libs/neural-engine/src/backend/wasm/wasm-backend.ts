@@ -29,7 +29,9 @@ export interface WasmBackendOptions extends SharedMemoryOptions {
    * Matmuls below this many multiply-adds (m·k·n) run the JS kernel: the copies and the call cost more than they save.
    * Measured by libs/neural-engine/bench/wasm-crossover.mjs (2-core dev machine, load ≈ 2.3): wasm including the copies is even with JS
    * at 4×8×8 (256, ~0.4 µs both), 2× faster at 8×8×8 (512) and 6× at 8×16×16 (2,048); tiny ones (2×4×4) take 4 µs
-   * in wasm against 0.1–1 µs in JS. Default 512. 0 sends every non-empty matmul to wasm (tests).
+   * in wasm against 0.1–1 µs in JS. Default 0 all the same: the two kernels sum in different orders, and a threshold
+   * on m·k·n would give a sample different last bits in a batch of 1 than in a batch of 300 (m is the batch). With
+   * every product in wasm a sample's prediction does not depend on its batch; tiny products pay a few µs for that.
    */
   gemmThreshold?: number;
   /**
@@ -86,7 +88,7 @@ export interface WasmBackendOptions extends SharedMemoryOptions {
   workStealing?: boolean;
 }
 
-const DEFAULT_GEMM_THRESHOLD = 512;
+const DEFAULT_GEMM_THRESHOLD = 0;
 const DEFAULT_WINDOW_THRESHOLD = 4096;
 const DEFAULT_ROW_THRESHOLD = 1024;
 const DEFAULT_GEMM_SPLIT_THRESHOLD = 2 ** 20;
