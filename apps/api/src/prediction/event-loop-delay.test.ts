@@ -6,8 +6,8 @@ import { createMigratedDatabase, type TestDatabase } from '../../../../test/supp
 import { CachedPredictor, type CachedPredictorOptions } from './predictor.js';
 
 // RELIABILITY row 16: the api's event loop keeps turning (p99 < 50 ms) while 10 maximum batches (10,000 rows × 784
-// inputs through a 784-128-10 MLP, about 1.7 s of compute each here) are predicted at once. The inline run of the
-// same batches is the control that shows the measurement can fail. Threads run dist/ (`npx tsc -b` first).
+// inputs through a 784-128-10 MLP, 0.2-0.4 s of reading and compute each here on the WebAssembly kernels) are
+// predicted at once. The inline run of the same batches is the control that shows the measurement can fail. Threads run dist/ (`npx tsc -b` first).
 
 const MAX_ROWS = 10_000;
 
@@ -69,10 +69,11 @@ describe('prediction under load (RELIABILITY 16)', () => {
     expect(p99).toBeLessThan(50);
   });
 
-  it('control: the same batches inline block the event loop for seconds', { timeout: 180_000 }, async () => {
-    // Three requests rather than ten: one already blocks the loop for its whole compute, and ten would add 12 s.
+  it('control: the same batches inline block the event loop far beyond the limit', { timeout: 180_000 }, async () => {
+    // Three requests rather than ten: one already blocks the loop for its whole compute.
     const { p99, max, seconds } = await underLoad({ threads: 0 }, 3);
     console.log(`inline: 3 × ${MAX_ROWS} rows in ${seconds.toFixed(1)} s; event-loop delay p99 ${p99.toFixed(1)} ms, max ${max.toFixed(1)} ms`);
-    expect(p99).toBeGreaterThan(500);
+    // Twice the limit above, not the compute time itself (which the machine's load moves): enough to fail that test.
+    expect(p99).toBeGreaterThan(100);
   });
 });

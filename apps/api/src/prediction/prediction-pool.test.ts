@@ -17,12 +17,23 @@ const definition = {
   ],
 };
 
-function version(id: string, seed: number) {
-  const model = modelFromDefinition({ ...definition, seed });
+// About 1.9 million multiply-adds a row (the MNIST MLP has 0.1 million): requests that stay busy for a second or so
+// even on the WebAssembly kernels, for tests that need a thread caught mid-request.
+const heavyDefinition = {
+  type: 'Sequential',
+  layers: [
+    { type: 'Dense', units: 1024, activation: 'relu', inputShape: [784] },
+    { type: 'Dense', units: 1024, activation: 'relu' },
+    { type: 'Dense', units: 10, activation: 'softmax' },
+  ],
+};
+
+function version(id: string, seed: number, shape: object = definition) {
+  const model = modelFromDefinition({ ...shape, seed } as Parameters<typeof modelFromDefinition>[0]);
   const saved = model.saveWeights();
   const weights = new Uint8Array(new SharedArrayBuffer(saved.data.byteLength));
   weights.set(saved.data);
-  const pool: PoolVersion = { id, sizeBytes: weights.byteLength, definition: { ...definition, seed }, manifest: saved.manifest, weights, loadWork: 0 };
+  const pool: PoolVersion = { id, sizeBytes: weights.byteLength, definition: { ...shape, seed }, manifest: saved.manifest, weights, loadWork: 0 };
   return { model, pool };
 }
 
@@ -68,11 +79,11 @@ describe('PredictionPool', () => {
   });
 
   it('fails the requests of a thread that dies with PREDICTION_UNAVAILABLE at once, and replaces the thread', async () => {
-    const { pool: v } = version('v1', 1);
+    const { pool: v } = version('v1', 1, heavyDefinition);
     const pool = newPool({ threads: 1, threadCacheBytes: 1e9 });
     await pool.run({ version: v, rows: 1, inputs: inputs(1), work: 1 });
     const before = pool.describe()[0]!.threadId;
-    // About 1.5 s of compute (with the one queued behind it): the failure must come long before.
+    // About 2 × 9.5 billion multiply-adds (seconds of compute): the failure must come long before.
     const running = [pool.run({ version: v, rows: 5000, inputs: inputs(5000), work: 5000 }), pool.run({ version: v, rows: 5000, inputs: inputs(5000), work: 5000 })];
     await new Promise((resolve) => setTimeout(resolve, 50));
     const killedAt = performance.now();

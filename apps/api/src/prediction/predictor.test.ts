@@ -87,9 +87,9 @@ describe('CachedPredictor', () => {
   it('runs tiny batches inline and the rest in a thread', async () => {
     const p = predictor({ threads: 1 });
     const { modelId } = await storeModel(mlp);
-    await p.predict({ tenantId, modelId, body: { instances: samples(3, 784) } });
-    expect(p.pool!.describe()).toEqual([null]); // 3 rows × ~101,900 multiply-adds: inline, no thread spawned
-    await p.predict({ tenantId, modelId, body: { instances: samples(4, 784) } });
+    await p.predict({ tenantId, modelId, body: { instances: samples(39, 784) } });
+    expect(p.pool!.describe()).toEqual([null]); // 39 rows × ~101,900 multiply-adds: inline, no thread spawned
+    await p.predict({ tenantId, modelId, body: { instances: samples(40, 784) } });
     expect(await p.pool!.inspect(0)).toMatchObject({ loads: 1 });
   });
 

@@ -4,12 +4,13 @@ import type { Model } from '@kiln/neural-engine';
  * Work (≈ multiply-adds) below which a request runs inline on the main thread rather than in a prediction thread.
  *
  * Measured here by inline-threshold.test.ts (it prints both figures): the median round trip to a thread through the
- * pool is 66-119 µs, and the MNIST MLP computes 1.65 ns per unit of work on a quiet machine (2.3-4.9 ns with other
- * processes competing for the two cores). A thread pays off from where the round trip is at most 10 % of the compute:
- * 140,000 to 600,000 units depending on the load. 400,000 sits in that range; inline work then holds the event loop
- * for at most about 0.7 ms (quiet) to 2 ms (loaded), and the MNIST MLP (about 101,900 units a row) runs 3 rows inline.
+ * pool is 66-119 µs, and the MNIST MLP on the engine's default WebAssembly backend computes 0.2 ns per unit of work
+ * on a quiet machine (0.3-0.5 ns with other processes competing for the two cores; it was 1.65-4.9 ns on the
+ * plain-TypeScript backend, when this was 400,000). A thread pays off from where the round trip is at most 10 % of
+ * the compute: about 4-5 million units. 4,000,000 holds the event loop for at most about 0.8 ms (quiet) to 2 ms
+ * (loaded), and runs the MNIST MLP (about 101,900 units a row) inline up to 39 rows.
  */
-export const DEFAULT_INLINE_MAX_WORK = 400_000;
+export const DEFAULT_INLINE_MAX_WORK = 4_000_000;
 
 /**
  * Estimated multiply-adds of one sample: each layer's parameters times the positions they are applied at (1 for
