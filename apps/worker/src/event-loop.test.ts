@@ -61,6 +61,7 @@ describe('the event loop of the worker', () => {
       batchMessagesPerSecond: 4,
       // The reference backend: the control must block the loop for long stretches to show what threads prevent.
       backend: 'js',
+      threads: 1,
       fault: null,
     };
     const histogram = monitorEventLoopDelay({ resolution: 10 });

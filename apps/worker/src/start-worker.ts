@@ -69,6 +69,7 @@ export async function startWorker(env: Env, options: StartWorkerOptions = {}): P
     isClosing: () => closing,
     batchMessagesPerSecond: options.batchMessagesPerSecond ?? 4,
     backend: env.TRAINING_BACKEND,
+    threads: env.TRAINING_THREADS,
     trainerScript,
     ...(options.fault ? { fault: options.fault } : {}),
   });

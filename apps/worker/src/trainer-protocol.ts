@@ -47,6 +47,8 @@ export interface StartMessage {
   batchMessagesPerSecond: number;
   /** The engine backend to train on (TRAINING_BACKEND). */
   backend: 'wasm' | 'js';
+  /** Threads to compute on, this one included (TRAINING_THREADS; the WebAssembly backend only). */
+  threads: number;
   fault: TrainerFault | null;
 }
 

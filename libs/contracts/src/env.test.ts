@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, EnvError, parseEnv } from './env.js';
 
@@ -16,8 +17,11 @@ describe('parseEnv', () => {
       WORKER_CONCURRENCY: 1,
       WORKER_LOCK_DURATION_MS: 30_000,
       TRAINING_BACKEND: 'wasm',
+      TRAINING_THREADS: availableParallelism(),
     });
     expect(parseEnv({ TRAINING_BACKEND: 'js' }).TRAINING_BACKEND).toBe('js');
+    expect(parseEnv({ TRAINING_THREADS: '3' }).TRAINING_THREADS).toBe(3);
+    expect(() => parseEnv({ TRAINING_THREADS: '0' })).toThrow(/TRAINING_THREADS/);
     expect(() => parseEnv({ TRAINING_BACKEND: 'gpu' })).toThrow(/TRAINING_BACKEND/);
   });
 

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 /** Local defaults: `npm start` works with the Postgres and Redis of a development machine. */
@@ -62,6 +63,11 @@ export const envSchema = z.object({
   MAX_MODEL_PARAMS: positiveInteger(50_000_000),
   /** The engine backend the worker trains on: WebAssembly SIMD kernels, or the plain-TypeScript reference. */
   TRAINING_BACKEND: z.preprocess(unsetIfEmpty, z.enum(['wasm', 'js']).default('wasm')),
+  /**
+   * Threads one training job computes on with the WebAssembly backend: its trainer thread plus a pool of
+   * TRAINING_THREADS - 1 worker_threads splitting the large kernels. Default: the machine's cores.
+   */
+  TRAINING_THREADS: positiveInteger(availableParallelism()),
   /** Jobs one worker process trains at once (training is CPU-bound: 1 per process, more processes to scale). */
   WORKER_CONCURRENCY: positiveInteger(1),
   /** BullMQ lock of a running job and how often stalled jobs are looked for (shortened in fault tests). */

@@ -23,6 +23,8 @@ export interface TrainDeps {
   batchMessagesPerSecond: number;
   /** The engine backend trainer threads train on. */
   backend: 'wasm' | 'js';
+  /** Threads each training job computes on (TRAINING_THREADS; the WebAssembly backend only). */
+  threads: number;
   trainerScript?: string;
   /** Test-only: the trainer thread of this attempt exits with code 1 after this batch (epoch and batch indexes). */
   fault?: { attempt: number; epoch: number; batch: number };
@@ -115,6 +117,7 @@ function startTrainer(ctx: RunContext, prepared: PreparedStart): TrainerHandle {
       ...prepared.start,
       batchMessagesPerSecond: ctx.deps.batchMessagesPerSecond,
       backend: ctx.deps.backend,
+      threads: ctx.deps.threads,
       fault: fault && fault.attempt === ctx.run.attempt ? { exitAt: { epoch: fault.epoch, batch: fault.batch } } : null,
     },
     prepared.transfer,

@@ -16,8 +16,8 @@ export interface TrainerChannel {
  * epochs (each waiting for the main thread's ack, so a checkpoint is durable before training goes on) and the end.
  */
 export async function runTraining(start: StartMessage, channel: TrainerChannel): Promise<void> {
-  // The WebAssembly backend splits large ops over a pool of worker threads (one per core), ended with the attempt.
-  const backend = start.backend === 'wasm' ? WasmBackend.create() : new JsBackend('float32');
+  // The WebAssembly backend splits large ops over a pool of worker threads (TRAINING_THREADS), ended with the attempt.
+  const backend = start.backend === 'wasm' ? WasmBackend.create({ threads: start.threads }) : new JsBackend('float32');
   try {
     await train(start, channel, backend);
   } finally {
