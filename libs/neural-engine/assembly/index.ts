@@ -4,3 +4,4 @@ export { avgPool, avgPoolBackward, col2im, im2col, maxPool, maxPoolBackward } fr
 export { addRowVector, axpy, scale, sumRows } from './rows';
 export { adamUpdate } from './optimizers';
 export { reluBackward, reluForward } from './activations';
+export { lstmForwardSigmoidTanh } from './lstm';

@@ -33,6 +33,10 @@ export interface KernelExports {
   scale(x: number, s: number, out: number, start: number, end: number): void;
   reluForward(x: number, y: number, start: number, end: number): void;
   reluBackward(x: number, dy: number, dx: number, start: number, end: number): void;
+  lstmForwardSigmoidTanh(
+    z: number, cPrev: number, gates: number, c: number, cellOut: number, h: number,
+    units: number, rowStart: number, rowEnd: number, scratch: number,
+  ): void;
   adamUpdate(
     w: number, g: number, m: number, v: number, vHat: number,
     alpha: number, beta1: number, beta2: number, epsilon: number,

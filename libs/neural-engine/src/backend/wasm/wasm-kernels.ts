@@ -7,6 +7,7 @@ import * as window from './window.js';
 import * as rowKernels from './rows.js';
 import * as optimizerKernels from './optimizers.js';
 import * as activationKernels from './activations.js';
+import * as lstmKernels from './lstm.js';
 import type { AdamCoefficients } from '../../kernels/optimizer-updates.js';
 import type { ChannelRange, WindowGeometry } from '../../kernels/window-geometry.js';
 
@@ -115,6 +116,11 @@ export class WasmKernels {
   /** dx = dy · (x > 0). */
   reluBackward(x: WasmF32, dy: WasmF32, dx: WasmF32, range?: rowKernels.Range): void {
     activationKernels.reluBackward(this, x, dy, dx, range);
+  }
+
+  /** The forward LSTM step with sigmoid gates and a tanh cell, over every row (see assembly/lstm.ts). */
+  lstmForwardSigmoidTanh(z: WasmF32, cPrev: WasmF32, gates: WasmF32, c: WasmF32, cellOut: WasmF32, h: WasmF32, rows: number, units: number): void {
+    lstmKernels.lstmForwardSigmoidTanh(this, z, cPrev, gates, c, cellOut, h, rows, units, this.scratch);
   }
 
   /** Adam's fused update of w and its slots m, v (vHat with AMSGrad) from the gradient g. */

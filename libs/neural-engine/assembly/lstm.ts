@@ -1,0 +1,107 @@
+/*
+ * The forward LSTM step with Keras's default activations (sigmoid gates, tanh cell), four units at a time: the one
+ * place where training spends its time in transcendentals (W3: ~1 million a batch). exp is a degree-7 polynomial on
+ * x - k·ln2 scaled by 2^k, in f32, within ~2 ulp of the exact value; tanh goes through expm1 so that it keeps its
+ * relative precision near 0. Results are not bitwise equal to the JS kernel (which rounds Math.exp's float64 result),
+ * but they are the same for every row whatever the batch, and the backward pass (src/kernels/lstm-cell.ts) uses only
+ * what this stores.
+ */
+
+const LOG2E: f32 = 1.4426950408889634;
+const LN2_HI: f32 = 0.693359375;
+const LN2_LO: f32 = -2.12194440e-4;
+
+/** expm1 of |x| ≤ 88 by parts: e^x - 1 = 2^k·(q(r) + 1) - 1 with q(r) = e^r - 1 as a polynomial, r = x - k·ln2. */
+// @ts-ignore: decorator
+@inline function expm1x4(x: v128): v128 {
+  const k = f32x4.nearest(f32x4.mul(x, f32x4.splat(LOG2E)));
+  const r = f32x4.sub(f32x4.sub(x, f32x4.mul(k, f32x4.splat(LN2_HI))), f32x4.mul(k, f32x4.splat(LN2_LO)));
+  // q(r) = r + r²/2! + … + r⁷/7!, Horner.
+  let q = f32x4.splat(1.0 / 5040.0);
+  q = f32x4.add(f32x4.mul(q, r), f32x4.splat(1.0 / 720.0));
+  q = f32x4.add(f32x4.mul(q, r), f32x4.splat(1.0 / 120.0));
+  q = f32x4.add(f32x4.mul(q, r), f32x4.splat(1.0 / 24.0));
+  q = f32x4.add(f32x4.mul(q, r), f32x4.splat(1.0 / 6.0));
+  q = f32x4.add(f32x4.mul(q, r), f32x4.splat(0.5));
+  q = f32x4.mul(f32x4.add(f32x4.mul(q, r), f32x4.splat(1)), r);
+  // 2^k from the exponent bits (k within [-127, 128] after the caller's clamp).
+  const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(k), i32x4.splat(127)), 23);
+  // 2^k·q + (2^k - 1): exact subtraction for k = 0, where the relative precision of expm1 matters.
+  return f32x4.add(f32x4.mul(scale, q), f32x4.sub(scale, f32x4.splat(1)));
+}
+
+/** 1 / (1 + e^-x), x clamped to ±87 (beyond it the result is 0 or 1 in f32 anyway, up to a denormal). */
+// @ts-ignore: decorator
+@inline function sigmoidx4(x: v128): v128 {
+  const t = f32x4.min(f32x4.max(f32x4.neg(x), f32x4.splat(-87)), f32x4.splat(87));
+  // 1 + e^t = expm1(t) + 2.
+  return f32x4.div(f32x4.splat(1), f32x4.add(expm1x4(t), f32x4.splat(2)));
+}
+
+/** tanh(x) = sign(x)·e/(e + 2) with e = expm1(2|x|); |x| clamped to 9 (tanh(9) rounds to 1 in f32). */
+// @ts-ignore: decorator
+@inline function tanhx4(x: v128): v128 {
+  const a = f32x4.min(f32x4.abs(x), f32x4.splat(9));
+  const e = expm1x4(f32x4.add(a, a));
+  const t = f32x4.div(e, f32x4.add(e, f32x4.splat(2)));
+  // Copy the sign bit of x onto t (tanh is odd; -0 stays -0).
+  return v128.or(v128.and(x, i32x4.splat(0x80000000)), t);
+}
+
+/**
+ * gates = (σ(z_i), σ(z_f), tanh(z_c), σ(z_o)), c = f·cPrev + i·g, cellOut = tanh(c), h = o·cellOut for rows [r0, r1);
+ * z and gates [rows, 4·units] (blocks i | f | c | o), the rest [rows, units]. A partial group of units at the end of a
+ * row is computed four lanes wide through a scratch copy, so every unit goes through the same SIMD operations.
+ */
+export function lstmForwardSigmoidTanh(
+  z: usize, cPrev: usize, gates: usize, c: usize, cellOut: usize, h: usize, units: i32, r0: i32, r1: i32, scratch: usize,
+): void {
+  const ub = <usize>units << 2;
+  for (let r = r0; r < r1; r++) {
+    const zr = z + <usize>r * 4 * ub;
+    const gr = gates + <usize>r * 4 * ub;
+    const sr = <usize>r * ub;
+    for (let j = 0; j < units; j += 4) {
+      const lanes = min(4, units - j);
+      const at = <usize>j << 2;
+      const zi = load4(zr + at, lanes, scratch);
+      const zf = load4(zr + ub + at, lanes, scratch);
+      const zg = load4(zr + 2 * ub + at, lanes, scratch);
+      const zo = load4(zr + 3 * ub + at, lanes, scratch);
+      const cp = load4(cPrev + sr + at, lanes, scratch);
+      const i = sigmoidx4(zi);
+      const f = sigmoidx4(zf);
+      const g = tanhx4(zg);
+      const o = sigmoidx4(zo);
+      const cn = f32x4.add(f32x4.mul(f, cp), f32x4.mul(i, g));
+      const co = tanhx4(cn);
+      store4(gr + at, i, lanes, scratch);
+      store4(gr + ub + at, f, lanes, scratch);
+      store4(gr + 2 * ub + at, g, lanes, scratch);
+      store4(gr + 3 * ub + at, o, lanes, scratch);
+      store4(c + sr + at, cn, lanes, scratch);
+      store4(cellOut + sr + at, co, lanes, scratch);
+      store4(h + sr + at, f32x4.mul(o, co), lanes, scratch);
+    }
+  }
+}
+
+/** Four floats from p, or the first `lanes` of them with zeros after (through scratch, never reading past the end). */
+// @ts-ignore: decorator
+@inline function load4(p: usize, lanes: i32, scratch: usize): v128 {
+  if (lanes == 4) return v128.load(p);
+  v128.store(scratch, f32x4.splat(0));
+  memory.copy(scratch, p, <usize>lanes << 2);
+  return v128.load(scratch);
+}
+
+/** Stores the first `lanes` floats of x at p. */
+// @ts-ignore: decorator
+@inline function store4(p: usize, x: v128, lanes: i32, scratch: usize): void {
+  if (lanes == 4) {
+    v128.store(p, x);
+    return;
+  }
+  v128.store(scratch, x);
+  memory.copy(p, scratch, <usize>lanes << 2);
+}
