@@ -276,9 +276,9 @@ export abstract class RecurrentLayer<C = unknown> extends Layer {
       for (const g of groups) writeColumns(xz, b.matmul(g.xd, g.kernel), g.start, true);
     }
     if (this.bias) {
-      const bias = this.bias.value.data; // its first gates·units values are the input bias (GRU resetAfter: row 0)
-      const z = xz.data;
-      for (let i = 0; i < z.length; i++) z[i]! += bias[i % width]!;
+      // Its first gates·units values are the input bias (GRU resetAfter: row 0 of [2, gates·units]).
+      const inputBias = this.bias.value.size === width ? this.bias.value : b.fromValues([width], this.bias.value.data.subarray(0, width));
+      b.addRowVector(xz, inputBias, xz);
     }
     const xz3 = b.reshape(xz, [batch, steps, width]);
     let states = Array.from({ length: this.stateCount }, () => b.zeros([batch, units]));
