@@ -27,7 +27,7 @@ const models = {
   ],
   'small LSTM': [
     { type: 'InputLayer', shape: [5, 2] },
-    { type: 'LSTM', units: 3 },
+    { type: 'LSTM', units: 8 },
     { type: 'Dense', units: 1 },
   ],
 };

@@ -295,11 +295,12 @@ export class WasmBackend extends JsBackend {
 
   /**
    * The forward LSTM step with Keras's default activations in SIMD (its sigmoid and tanh are ~1 million `Math.exp` and
-   * `Math.tanh` calls a W3 batch in the JS kernel); other activations, and small steps, run the JS kernel. Within ~2
-   * ulp of the JS kernel, not bitwise: see assembly/lstm.ts.
+   * `Math.tanh` calls a W3 batch in the JS kernel); other activations run the JS kernel. Within ~2 ulp of the JS
+   * kernel, not bitwise (see assembly/lstm.ts), so the choice never depends on the size: a sample's result must not
+   * depend on the batch it is in.
    */
   override lstmCell(kinds: LstmKinds, z: Tensor, cPrev: Tensor): LstmStepTensors<Tensor> & { h: Tensor } {
-    if (kinds.gate !== 'sigmoid' || kinds.cell !== 'tanh' || this.jsRow(z.size)) return super.lstmCell(kinds, z, cPrev);
+    if (kinds.gate !== 'sigmoid' || kinds.cell !== 'tanh' || z.size === 0) return super.lstmCell(kinds, z, cPrev);
     const units = cPrev.shape[cPrev.shape.length - 1] ?? 0;
     const rows = units === 0 ? 0 : cPrev.size / units;
     if (z.size !== rows * 4 * units) {
