@@ -11,6 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
  *   generation: with the default (16 MiB) the tensors that die between scavenges are freed late, and the allocator's
  *   high-water mark of their buffers alone takes RSS up ~28 % over the same 1,000 steps on 1 thread (no pool) as
  *   on 2 (measured: 90 → 115 MiB); with 1 MiB both stay within ~1 %, so what the test sees is what stays alive;
+ * - a pool started inside a worker thread (the worker app's trainer thread) works, and its process still exits;
  * - a backend dropped without close() has its workers terminated once it is garbage-collected (the process's thread
  *   count, from /proc/self/status, returns to what it was before the pool started).
  */
@@ -77,6 +78,24 @@ console.log(JSON.stringify({ warm, end, workerParts: backend.poolStats.workerPar
     expect(workerParts).toBeGreaterThan(1000);
     expect(Math.abs(end - warm) / warm).toBeLessThanOrEqual(0.05);
   }, 90_000);
+
+  it('a pool started inside a worker thread (as the worker app\'s trainer thread does) computes parts and ends with it', () => {
+    // The trainer thread trains on WasmBackend.create({ threads: TRAINING_THREADS }): its pool's workers are nested.
+    const child = runChild(`
+import { Worker } from 'node:worker_threads';
+const trainer = new Worker(${JSON.stringify(`${setUp}
+for (let step = 0; step < 20; step++) model.trainOnBatch(x, y);
+const { parentPort } = await import('node:worker_threads');
+parentPort.postMessage(backend.poolStats);
+`)}, { eval: true });
+const stats = await new Promise((resolve, reject) => { trainer.once('message', resolve); trainer.once('error', reject); });
+console.log(JSON.stringify(stats));
+`, 20_000);
+    expect(child.signal, `killed after 20 s: the process did not exit by itself; stderr: ${child.stderr}`).toBeNull();
+    expect(child.status, child.stderr).toBe(0);
+    const stats = JSON.parse(child.stdout) as { workerParts: number };
+    expect(stats.workerParts).toBeGreaterThan(0);
+  }, 30_000);
 
   it('a 3-thread backend dropped without close() has its workers terminated after garbage collection', () => {
     const child = runChild(`
