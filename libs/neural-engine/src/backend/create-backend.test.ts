@@ -1,16 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createBackend } from './create-backend.js';
 import { JsBackend } from './js-backend.js';
 import { WasmBackend } from './wasm/wasm-backend.js';
-
-beforeAll(() => {
-  const script = fileURLToPath(new URL('../../../../scripts/build-wasm.mjs', import.meta.url));
-  const { status, stderr } = spawnSync(process.execPath, [script], { encoding: 'utf8' });
-  if (status !== 0) throw new Error(`build-wasm failed: ${stderr}`);
-}, 120_000);
 
 describe('createBackend', () => {
   it('defaults to WasmBackend on the available cores', async () => {

@@ -9,6 +9,7 @@ import { addRowVector, sumRows } from '../kernels/rows.js';
 import { type FloatArray, type Shape, type Tensor, formatShape, shapeSize } from '../tensor.js';
 import type { Backend, MatmulOptions } from './backend.js';
 import { matmulDims } from './matmul-dims.js';
+import { checkActivationGradient, checkSlots, lstmDims } from './op-checks.js';
 
 class JsTensor implements Tensor {
   readonly size: number;
@@ -104,18 +105,14 @@ export class JsBackend implements Backend {
   }
 
   activation(kind: ActivationKernel, x: Tensor, out?: Tensor): Tensor {
-    const o = out ?? this.zeros(x.shape);
-    if (o.size !== x.size) throw new RangeError(`${kind} output ${formatShape(o.shape, false)} holds ${o.size} values; the input ${x.size}`);
+    const o = this.output(x.shape, out, kind, `the input ${x.size}`);
     activationForward(kind, x.data, o.data, 0, x.size);
     return o;
   }
 
   activationGradient(kind: ActivationKernel, x: Tensor, y: Tensor, dy: Tensor, out?: Tensor): Tensor {
-    if (x.size !== dy.size || y.size !== dy.size) {
-      throw new RangeError(`${kind} gradient of tensors of different sizes: x ${x.size}, y ${y.size}, dy ${dy.size}`);
-    }
-    const o = out ?? this.zeros(dy.shape);
-    if (o.size !== dy.size) throw new RangeError(`${kind} gradient output ${formatShape(o.shape, false)} holds ${o.size} values; dy ${dy.size}`);
+    checkActivationGradient(kind, x, y, dy);
+    const o = this.output(dy.shape, out, `${kind} gradient`, `dy ${dy.size}`);
     activationBackward(kind, x.data, y.data, dy.data, o.data, 0, dy.size);
     return o;
   }
@@ -158,9 +155,17 @@ export class JsBackend implements Backend {
   /** The output of an element-wise op on a and b: `out` checked, or a new tensor shaped like a. */
   private binaryOutput(op: string, a: Tensor, b: Tensor, out: Tensor | undefined): Tensor {
     if (a.size !== b.size) throw new RangeError(`${op} of tensors of different sizes: ${a.size} and ${b.size}`);
-    const o = out ?? this.zeros(a.shape);
-    if (o.size !== a.size) throw new RangeError(`${op} output ${formatShape(o.shape, false)} holds ${o.size} values; the inputs ${a.size}`);
-    return o;
+    return this.output(a.shape, out, op, `the inputs ${a.size}`);
+  }
+
+  /**
+   * An op's output: `out` when given, checked to hold as many values as `shape` (the error names the op and, in
+   * `expected`, what the size should match), else a new tensor of `shape`.
+   */
+  protected output(shape: Shape, out: Tensor | undefined, op: string, expected: string): Tensor {
+    if (!out) return this.zeros(shape);
+    if (out.size !== shapeSize(shape)) throw new RangeError(`${op} output ${formatShape(out.shape, false)} holds ${out.size} values; ${expected}`);
+    return out;
   }
 
   addInPlace(target: Tensor, x: Tensor): void {
@@ -290,23 +295,6 @@ function checkRange(range: ChannelRange | undefined, g: WindowGeometry): Channel
     throw new RangeError(`channel range [${r.start}, ${r.start + r.count}) outside ${g.channels} channels`);
   }
   return r;
-}
-
-/** [rows, units] of an LSTM step: z is [rows, 4·units], the cell state [rows, units]. */
-function lstmDims(z: Tensor, cPrev: Tensor): [rows: number, units: number] {
-  const units = cPrev.shape[cPrev.shape.length - 1] ?? 0;
-  const rows = units === 0 ? 0 : cPrev.size / units;
-  if (z.size !== rows * 4 * units) {
-    throw new RangeError(`LSTM step pre-activations ${formatShape(z.shape, false)} for a cell state ${formatShape(cPrev.shape, false)}: expected [${rows}, ${4 * units}]`);
-  }
-  return [rows, units];
-}
-
-/** An optimizer's gradient and slots must each hold as many values as the parameter. */
-function checkSlots(optimizer: string, value: Tensor, others: readonly (Tensor | null)[]): void {
-  for (const t of others) {
-    if (t && t.size !== value.size) throw new RangeError(`${optimizer} update: a tensor of ${t.size} values for a parameter of ${value.size}`);
-  }
 }
 
 function checkShape(shape: Shape): void {

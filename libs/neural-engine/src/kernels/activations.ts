@@ -1,3 +1,4 @@
+import { sigmoid } from '../activations/math.js';
 import type { FloatArray } from '../tensor.js';
 
 /*
@@ -23,14 +24,7 @@ export function scalarDerivative(kind: ActivationKernel): (x: number, y: number)
 // Separate functions, not one with a switch: a fused loop then calls one target per call site, which V8 inlines.
 const SCALAR: Record<ActivationKernel, { f: (x: number) => number; df: (x: number, y: number) => number }> = {
   relu: { f: (x) => Math.max(x, 0), df: (x) => (x > 0 ? 1 : 0) },
-  sigmoid: {
-    f: (x) => {
-      if (x >= 0) return 1 / (1 + Math.exp(-x));
-      const e = Math.exp(x);
-      return e / (1 + e);
-    },
-    df: (_x, y) => y * (1 - y),
-  },
+  sigmoid: { f: sigmoid, df: (_x, y) => y * (1 - y) },
   tanh: { f: (x) => Math.tanh(x), df: (_x, y) => 1 - y * y },
 };
 
@@ -41,15 +35,8 @@ export function activationForward(kind: ActivationKernel, x: FloatArray, y: Floa
       for (let i = start; i < end; i++) y[i] = Math.max(x[i]!, 0);
       return;
     case 'sigmoid':
-      // 1 / (1 + e^-x), through e^x for negative x so that e^-x never overflows (math.ts `sigmoid`).
-      for (let i = start; i < end; i++) {
-        const v = x[i]!;
-        if (v >= 0) y[i] = 1 / (1 + Math.exp(-v));
-        else {
-          const e = Math.exp(v);
-          y[i] = e / (1 + e);
-        }
-      }
+      // One call target here: V8 inlines it.
+      for (let i = start; i < end; i++) y[i] = sigmoid(x[i]!);
       return;
     case 'tanh':
       for (let i = start; i < end; i++) y[i] = Math.tanh(x[i]!);

@@ -1,5 +1,3 @@
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { activationBackward, activationForward } from '../../kernels/activations.js';
 import { Rng } from '../../rng.js';
@@ -10,12 +8,6 @@ import { WasmKernels } from './wasm-kernels.js';
 
 // relu's WebAssembly kernels bitwise against the JS kernels, edge values and range splits included; WasmBackend's
 // activation ops against JsBackend's for every kernel activation.
-
-beforeAll(() => {
-  const script = fileURLToPath(new URL('../../../../../scripts/build-wasm.mjs', import.meta.url));
-  const { status, stderr } = spawnSync(process.execPath, [script], { encoding: 'utf8' });
-  if (status !== 0) throw new Error(`build-wasm failed: ${stderr}`);
-}, 120_000);
 
 let kernels: WasmKernels;
 beforeAll(() => {

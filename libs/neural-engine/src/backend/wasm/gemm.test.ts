@@ -1,5 +1,3 @@
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { matmulNN } from '../../kernels/matmul.js';
 import { referenceMatmul } from '../../kernels/reference.js';
@@ -7,12 +5,8 @@ import { Rng } from '../../rng.js';
 import type { WasmF32 } from './float-arena.js';
 import { WasmKernels } from './wasm-kernels.js';
 
-// Tests run against the current AssemblyScript sources: build (a no-op when up to date) before loading the module.
-beforeAll(() => {
-  const script = fileURLToPath(new URL('../../../../../scripts/build-wasm.mjs', import.meta.url));
-  const { status, stderr } = spawnSync(process.execPath, [script], { encoding: 'utf8' });
-  if (status !== 0) throw new Error(`build-wasm failed: ${stderr}`);
-}, 120_000);
+// Tests run against the current AssemblyScript sources: vitest's global setup (scripts/vitest-global-setup.mjs) builds
+// them before any test file loads the module.
 
 function fillRandom(view: Float32Array, rng: Rng): void {
   for (let i = 0; i < view.length; i++) view[i] = rng.uniformRange(-1, 1);

@@ -1,6 +1,4 @@
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Rng } from '../../rng.js';
 import type { FloatArray } from '../../tensor.js';
 import { JsBackend } from '../js-backend.js';
@@ -11,12 +9,6 @@ import { WasmBackend } from './wasm-backend.js';
  * float64 results: within a few f32 ulp, relative (also near 0, where tanh ≈ x), on unit counts off the 4-lane
  * groups and on extreme pre-activations.
  */
-
-beforeAll(() => {
-  const script = fileURLToPath(new URL('../../../../../scripts/build-wasm.mjs', import.meta.url));
-  const { status, stderr } = spawnSync(process.execPath, [script], { encoding: 'utf8' });
-  if (status !== 0) throw new Error(`build-wasm failed: ${stderr}`);
-}, 120_000);
 
 const js = new JsBackend('float32');
 const kinds = { gate: 'sigmoid', cell: 'tanh' } as const;

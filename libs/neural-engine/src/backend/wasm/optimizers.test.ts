@@ -1,5 +1,3 @@
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type AdamCoefficients, adamUpdate as jsAdamUpdate } from '../../kernels/optimizer-updates.js';
 import { Rng } from '../../rng.js';
@@ -9,12 +7,6 @@ import { WasmBackend } from './wasm-backend.js';
 import { WasmKernels } from './wasm-kernels.js';
 
 // The fused Adam update in WebAssembly, bitwise against the JS kernel (which is the optimizer's own loop).
-
-beforeAll(() => {
-  const script = fileURLToPath(new URL('../../../../../scripts/build-wasm.mjs', import.meta.url));
-  const { status, stderr } = spawnSync(process.execPath, [script], { encoding: 'utf8' });
-  if (status !== 0) throw new Error(`build-wasm failed: ${stderr}`);
-}, 120_000);
 
 let kernels: WasmKernels;
 beforeAll(() => {

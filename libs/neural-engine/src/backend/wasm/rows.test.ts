@@ -1,5 +1,3 @@
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { referenceAddRowVector, referenceSumRows } from '../../kernels/reference.js';
 import { addRowVector as jsAddRowVector, sumRows as jsSumRows } from '../../kernels/rows.js';
@@ -9,12 +7,6 @@ import type { WasmF32 } from './float-arena.js';
 import { WasmKernels } from './wasm-kernels.js';
 
 // Row and element-wise kernels against the naive references and bitwise against the JS backend, plus range splits.
-
-beforeAll(() => {
-  const script = fileURLToPath(new URL('../../../../../scripts/build-wasm.mjs', import.meta.url));
-  const { status, stderr } = spawnSync(process.execPath, [script], { encoding: 'utf8' });
-  if (status !== 0) throw new Error(`build-wasm failed: ${stderr}`);
-}, 120_000);
 
 let kernels: WasmKernels;
 beforeAll(() => {

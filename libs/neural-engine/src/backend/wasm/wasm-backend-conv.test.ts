@@ -1,5 +1,3 @@
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { referenceConv2d } from '../../kernels/conv-reference.js';
 import { type PaddingMode, windowGeometry } from '../../kernels/window-geometry.js';
@@ -14,12 +12,6 @@ import { WasmBackend } from './wasm-backend.js';
  * im2col, matmul, addInPlace, col2im. WasmBackend keeps the im2col matrix in its staging region, yet must give the same
  * bits as that chain (same kernels, same order); both backends agree with the naive float64 convolution.
  */
-
-beforeAll(() => {
-  const script = fileURLToPath(new URL('../../../../../scripts/build-wasm.mjs', import.meta.url));
-  const { status, stderr } = spawnSync(process.execPath, [script], { encoding: 'utf8' });
-  if (status !== 0) throw new Error(`build-wasm failed: ${stderr}`);
-}, 120_000);
 
 interface ConvCase {
   input: [number, number, number, number];

@@ -1,6 +1,4 @@
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Sequential } from '../../model/sequential.js';
 import type { ModelDefinition } from '../../model/definition.js';
 import { accuracyOf, readCsvDataset } from '../../testing/datasets.js';
@@ -13,12 +11,6 @@ import { WasmBackend } from './wasm-backend.js';
  * (convolution, max and average pooling) learns, two seeded runs give bitwise-identical weights, and the staging
  * memory stops growing once the shapes repeat.
  */
-
-beforeAll(() => {
-  const script = fileURLToPath(new URL('../../../../../scripts/build-wasm.mjs', import.meta.url));
-  const { status, stderr } = spawnSync(process.execPath, [script], { encoding: 'utf8' });
-  if (status !== 0) throw new Error(`build-wasm failed: ${stderr}`);
-}, 120_000);
 
 type LayerDefinition = Extract<ModelDefinition, { type: 'Sequential' }>['layers'][number];
 

@@ -1,5 +1,3 @@
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type PaddingMode, type WindowGeometry, windowGeometry } from '../../kernels/window-geometry.js';
 import { Rng } from '../../rng.js';
@@ -12,12 +10,6 @@ import { WasmBackend } from './wasm-backend.js';
  * another order), the window ops bitwise (same float operations in the same order). Thresholds 0 send every
  * non-empty op through the copies and the kernels; the default thresholds are checked to give the same results too.
  */
-
-beforeAll(() => {
-  const script = fileURLToPath(new URL('../../../../../scripts/build-wasm.mjs', import.meta.url));
-  const { status, stderr } = spawnSync(process.execPath, [script], { encoding: 'utf8' });
-  if (status !== 0) throw new Error(`build-wasm failed: ${stderr}`);
-}, 120_000);
 
 const js = new JsBackend('float32');
 let wasm: WasmBackend;

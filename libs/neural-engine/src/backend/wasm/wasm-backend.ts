@@ -7,6 +7,7 @@ import { type Tensor, formatShape } from '../../tensor.js';
 import type { MatmulOptions } from '../backend.js';
 import { JsBackend } from '../js-backend.js';
 import { matmulDims } from '../matmul-dims.js';
+import { checkActivationGradient, checkSlots, lstmDims } from '../op-checks.js';
 import type { WasmF32 } from './float-arena.js';
 import type { SharedMemoryOptions } from './shared-memory.js';
 import { WasmKernels } from './wasm-kernels.js';
@@ -201,12 +202,9 @@ export class WasmBackend extends JsBackend {
 
   override matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}, out?: Tensor): Tensor {
     const { m, k, n } = matmulDims(a, b, options);
-    if (out && out.size !== m * n) {
-      throw new RangeError(`matmul output ${formatShape(out.shape, false)} holds ${out.size} values; the product is [${m}, ${n}]`);
-    }
+    const c = this.output([m, n], out, 'matmul', `the product is [${m}, ${n}]`);
     const work = m * k * n;
-    if (work === 0 || work < this.gemmThreshold) return super.matmul(a, b, options, out);
-    const c = out ?? this.zeros([m, n]);
+    if (work === 0 || work < this.gemmThreshold) return super.matmul(a, b, options, c);
     const [wa, wb, wc] = this.stage(a.size, b.size, c.size);
     this.copyIn(wa, a);
     this.copyIn(wb, b);
@@ -222,8 +220,7 @@ export class WasmBackend extends JsBackend {
     if (x.size % cols !== 0 || x.shape[x.shape.length - 1] !== cols) {
       throw new RangeError(`cannot add a vector of ${cols} to a tensor of shape ${formatShape(x.shape, false)}`);
     }
-    const o = out ?? this.zeros(x.shape);
-    if (o.size !== x.size) throw new RangeError(`addRowVector output ${formatShape(o.shape, false)} holds ${o.size} values; the input ${x.size}`);
+    const o = this.output(x.shape, out, 'addRowVector', `the input ${x.size}`);
     // In place in the staging region (the kernel allows out = x), then one copy out.
     const [wx, wv] = this.stage(x.size, cols);
     this.copyIn(wx, x);
@@ -236,8 +233,7 @@ export class WasmBackend extends JsBackend {
   override sumRows(x: Tensor, out?: Tensor): Tensor {
     const cols = x.shape[x.shape.length - 1] ?? 1;
     if (this.jsRow(x.size) || cols === 0) return super.sumRows(x, out);
-    const o = out ?? this.zeros([cols]);
-    if (o.size !== cols) throw new RangeError(`sumRows output ${formatShape(o.shape, false)} holds ${o.size} values; expected ${cols}`);
+    const o = this.output([cols], out, 'sumRows', `expected ${cols}`);
     const [wx, wo] = this.stage(x.size, cols);
     this.copyIn(wx, x);
     this.compute('row', x.size, (kernels) => kernels.sumRows(wx, wo, x.size / cols, cols));
@@ -257,8 +253,7 @@ export class WasmBackend extends JsBackend {
 
   override scale(x: Tensor, s: number, out?: Tensor): Tensor {
     if (this.jsRow(x.size)) return super.scale(x, s, out);
-    const o = out ?? this.zeros(x.shape);
-    if (o.size !== x.size) throw new RangeError(`scale output ${formatShape(o.shape, false)} holds ${o.size} values; the input ${x.size}`);
+    const o = this.output(x.shape, out, 'scale', `the input ${x.size}`);
     const [wx] = this.stage(x.size);
     this.copyIn(wx, x);
     this.compute('row', x.size, (kernels) => kernels.scale(wx, s, wx));
@@ -269,8 +264,7 @@ export class WasmBackend extends JsBackend {
   /** relu in SIMD over a staged copy (the JS loop is ~3× slower from a few thousand floats); sigmoid and tanh stay JS. */
   override activation(kind: ActivationKernel, x: Tensor, out?: Tensor): Tensor {
     if (kind !== 'relu' || this.jsRow(x.size)) return super.activation(kind, x, out);
-    const o = out ?? this.zeros(x.shape);
-    if (o.size !== x.size) throw new RangeError(`${kind} output ${formatShape(o.shape, false)} holds ${o.size} values; the input ${x.size}`);
+    const o = this.output(x.shape, out, kind, `the input ${x.size}`);
     const [wx] = this.stage(x.size);
     this.copyIn(wx, x);
     this.compute('row', x.size, (kernels) => kernels.reluForward(wx, wx));
@@ -280,11 +274,8 @@ export class WasmBackend extends JsBackend {
 
   override activationGradient(kind: ActivationKernel, x: Tensor, y: Tensor, dy: Tensor, out?: Tensor): Tensor {
     if (kind !== 'relu' || this.jsRow(dy.size)) return super.activationGradient(kind, x, y, dy, out);
-    if (x.size !== dy.size || y.size !== dy.size) {
-      throw new RangeError(`${kind} gradient of tensors of different sizes: x ${x.size}, y ${y.size}, dy ${dy.size}`);
-    }
-    const o = out ?? this.zeros(dy.shape);
-    if (o.size !== dy.size) throw new RangeError(`${kind} gradient output ${formatShape(o.shape, false)} holds ${o.size} values; dy ${dy.size}`);
+    checkActivationGradient(kind, x, y, dy);
+    const o = this.output(dy.shape, out, `${kind} gradient`, `dy ${dy.size}`);
     const [wx, wdy] = this.stage(x.size, dy.size);
     this.copyIn(wx, x);
     this.copyIn(wdy, dy);
@@ -301,11 +292,7 @@ export class WasmBackend extends JsBackend {
    */
   override lstmCell(kinds: LstmKinds, z: Tensor, cPrev: Tensor): LstmStepTensors<Tensor> & { h: Tensor } {
     if (kinds.gate !== 'sigmoid' || kinds.cell !== 'tanh' || z.size === 0) return super.lstmCell(kinds, z, cPrev);
-    const units = cPrev.shape[cPrev.shape.length - 1] ?? 0;
-    const rows = units === 0 ? 0 : cPrev.size / units;
-    if (z.size !== rows * 4 * units) {
-      throw new RangeError(`LSTM step pre-activations ${formatShape(z.shape, false)} for a cell state ${formatShape(cPrev.shape, false)}: expected [${rows}, ${4 * units}]`);
-    }
+    const [rows, units] = lstmDims(z, cPrev);
     const gates = this.zeros(z.shape);
     const [c, cellOut, h] = [this.zeros(cPrev.shape), this.zeros(cPrev.shape), this.zeros(cPrev.shape)];
     const [wz, wc0, wg, wc, wo, wh] = this.stage(z.size, cPrev.size, z.size, cPrev.size, cPrev.size, cPrev.size);
@@ -322,9 +309,7 @@ export class WasmBackend extends JsBackend {
   /** Adam in one SIMD pass (f64 lanes, bitwise equal to the JS loop) over staged copies of the parameter and its slots. */
   override adamUpdate(value: Tensor, grad: Tensor, m: Tensor, v: Tensor, vHat: Tensor | null, c: AdamCoefficients): void {
     if (this.jsRow(value.size)) return super.adamUpdate(value, grad, m, v, vHat, c);
-    for (const t of [grad, m, v, vHat]) {
-      if (t && t.size !== value.size) throw new RangeError(`adam update: a tensor of ${t.size} values for a parameter of ${value.size}`);
-    }
+    checkSlots('adam', value, [grad, m, v, vHat]);
     const n = value.size;
     const [ww, wg, wm, wv, wh] = this.stage(n, n, n, n, vHat ? n : 0);
     this.copyIn(ww, value);

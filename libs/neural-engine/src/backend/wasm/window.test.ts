@@ -1,5 +1,3 @@
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { referenceCol2im, referenceConv2d, referencePool } from '../../kernels/conv-reference.js';
 import { col2im as jsCol2im, im2col as jsIm2col } from '../../kernels/im2col.js';
@@ -15,12 +13,6 @@ import { WasmKernels } from './wasm-kernels.js';
  * TypeScript twins on float32 (they run the same float operations in the same order), over geometries covering
  * padding modes, strides, dilation, non-square kernels, channel slices, 1 and ≥ 8 channels; plus row splits.
  */
-
-beforeAll(() => {
-  const script = fileURLToPath(new URL('../../../../../scripts/build-wasm.mjs', import.meta.url));
-  const { status, stderr } = spawnSync(process.execPath, [script], { encoding: 'utf8' });
-  if (status !== 0) throw new Error(`build-wasm failed: ${stderr}`);
-}, 120_000);
 
 interface GeometryCase {
   input: [number, number, number, number];

@@ -1,6 +1,4 @@
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WasmKernels } from '../wasm-kernels.js';
 import { webAssembly } from '../webassembly.js';
 import { KernelPool } from './kernel-pool.js';
@@ -14,12 +12,6 @@ import { KernelPool } from './kernel-pool.js';
  * - a worker that fails to start (given a module without the kernels) is not reused: its parts run on the caller;
  * - close() is idempotent and ops after it run on the caller.
  */
-
-beforeAll(() => {
-  const script = fileURLToPath(new URL('../../../../../../scripts/build-wasm.mjs', import.meta.url));
-  const { status, stderr } = spawnSync(process.execPath, [script], { encoding: 'utf8' });
-  if (status !== 0) throw new Error(`build-wasm failed: ${stderr}`);
-}, 120_000);
 
 function setUp(workers: number, initialBytes: number, timeoutMs?: number): { kernels: WasmKernels; pool: KernelPool } {
   const kernels = WasmKernels.create({ initialBytes, maximumBytes: 2 ** 28 });

@@ -20,8 +20,6 @@ const root = fileURLToPath(new URL('../../../../../../', import.meta.url));
 const dist = pathToFileURL(`${root}libs/neural-engine/dist/index.js`).href;
 
 beforeAll(() => {
-  const wasm = spawnSync(process.execPath, [`${root}scripts/build-wasm.mjs`], { encoding: 'utf8' });
-  if (wasm.status !== 0) throw new Error(`build-wasm failed: ${wasm.stderr}`);
   const tsc = spawnSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-b', `${root}libs/neural-engine`], { encoding: 'utf8' });
   if (tsc.status !== 0) throw new Error(`tsc -b libs/neural-engine failed: ${tsc.stdout}${tsc.stderr}`);
 }, 180_000);

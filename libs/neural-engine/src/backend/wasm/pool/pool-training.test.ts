@@ -1,6 +1,4 @@
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ModelDefinition } from '../../../model/definition.js';
 import { Sequential } from '../../../model/sequential.js';
 import { WasmBackend } from '../wasm-backend.js';
@@ -12,15 +10,9 @@ import { WasmBackend } from '../wasm-backend.js';
  * thread. Also at 2 threads with stealing on (the default), where who computes a part varies from run to run.
  */
 
-beforeAll(() => {
-  const script = fileURLToPath(new URL('../../../../../../scripts/build-wasm.mjs', import.meta.url));
-  const { status, stderr } = spawnSync(process.execPath, [script], { encoding: 'utf8' });
-  if (status !== 0) throw new Error(`build-wasm failed: ${stderr}`);
-}, 120_000);
-
 type LayerDefinition = Extract<ModelDefinition, { type: 'Sequential' }>['layers'][number];
 
-// As in libs/neural-engine/bench/wasm-throughput.mjs.
+// As in bench/children/kiln.mjs (the workloads of `npm run bench`).
 const W1: LayerDefinition[] = [
   { type: 'InputLayer', shape: [784] },
   { type: 'Dense', units: 128, activation: 'relu' },

@@ -1,5 +1,3 @@
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { windowGeometry } from '../../../kernels/window-geometry.js';
 import { Rng } from '../../../rng.js';
@@ -12,12 +10,6 @@ import { WasmBackend } from '../wasm-backend.js';
  * threads, one row). Work stealing is off, so every part sent to a worker is computed there, and the pool's counters
  * prove it (no test passes by running inline); one more run with it on checks the parts the caller takes back.
  */
-
-beforeAll(() => {
-  const script = fileURLToPath(new URL('../../../../../../scripts/build-wasm.mjs', import.meta.url));
-  const { status, stderr } = spawnSync(process.execPath, [script], { encoding: 'utf8' });
-  if (status !== 0) throw new Error(`build-wasm failed: ${stderr}`);
-}, 120_000);
 
 const always = { gemmThreshold: 0, windowThreshold: 0, rowThreshold: 0, initialBytes: 2 ** 20, maximumBytes: 256 * 2 ** 20 };
 const split = { gemmSplitThreshold: 0, windowSplitThreshold: 0, rowSplitThreshold: 0 };

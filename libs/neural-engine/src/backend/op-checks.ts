@@ -1,0 +1,27 @@
+import { type Tensor, formatShape } from '../tensor.js';
+
+/* Argument checks shared by both backends' element-wise, LSTM and optimizer ops, so both reject alike. */
+
+/** The activation gradient's x, y and dy must hold the same number of values. */
+export function checkActivationGradient(kind: string, x: Tensor, y: Tensor, dy: Tensor): void {
+  if (x.size !== dy.size || y.size !== dy.size) {
+    throw new RangeError(`${kind} gradient of tensors of different sizes: x ${x.size}, y ${y.size}, dy ${dy.size}`);
+  }
+}
+
+/** [rows, units] of an LSTM step: z is [rows, 4·units], the cell state [rows, units]. */
+export function lstmDims(z: Tensor, cPrev: Tensor): [rows: number, units: number] {
+  const units = cPrev.shape[cPrev.shape.length - 1] ?? 0;
+  const rows = units === 0 ? 0 : cPrev.size / units;
+  if (z.size !== rows * 4 * units) {
+    throw new RangeError(`LSTM step pre-activations ${formatShape(z.shape, false)} for a cell state ${formatShape(cPrev.shape, false)}: expected [${rows}, ${4 * units}]`);
+  }
+  return [rows, units];
+}
+
+/** An optimizer's gradient and slots must each hold as many values as the parameter. */
+export function checkSlots(optimizer: string, value: Tensor, others: readonly (Tensor | null)[]): void {
+  for (const t of others) {
+    if (t && t.size !== value.size) throw new RangeError(`${optimizer} update: a tensor of ${t.size} values for a parameter of ${value.size}`);
+  }
+}
