@@ -36,6 +36,18 @@ export interface Backend {
   reshape(t: Tensor, shape: Shape): Tensor;
   /** Hands storage back to the backend; `t` must not be used afterwards. A no-op for garbage-collected backends. */
   release(t: Tensor): void;
+  /**
+   * Runs one training step on a batch of `batchSize` samples. Tensors created inside live until it returns, except
+   * those created inside `lasting`: nothing made in a step may be kept after it. A backend with its own memory plans
+   * it per batch size: the first step of a size records what it allocates, and the next ones reuse the same memory
+   * and the same tensor objects, so a step allocates nothing. Nested steps belong to the outer one.
+   */
+  step<T>(batchSize: number, fn: () => T): T;
+  /**
+   * Runs `fn` with the tensors it creates living until they are garbage: weights, their gradients, optimizer state,
+   * even when created inside a step. A backend with its own memory places them there, so kernels read them in place.
+   */
+  lasting<T>(fn: () => T): T;
 
   /** out = op(a)·op(b) for rank-2 tensors. */
   matmul(a: Tensor, b: Tensor, options?: MatmulOptions, out?: Tensor): Tensor;

@@ -11,7 +11,8 @@ import type { Backend, MatmulOptions } from './backend.js';
 import { matmulDims } from './matmul-dims.js';
 import { checkActivationGradient, checkSlots, lstmDims } from './op-checks.js';
 
-class JsTensor implements Tensor {
+/** A tensor over storage the backend handed out (a JS-heap array, or a view into a WebAssembly memory). */
+export class JsTensor implements Tensor {
   readonly size: number;
   constructor(
     readonly shape: Shape,
@@ -33,7 +34,7 @@ export class JsBackend implements Backend {
 
   zeros(shape: Shape): Tensor {
     checkShape(shape);
-    return new JsTensor([...shape], new this.ArrayType(shapeSize(shape)));
+    return this.allocate(shape, true);
   }
 
   fromValues(shape: Shape, values: ArrayLike<number>): Tensor {
@@ -42,13 +43,32 @@ export class JsBackend implements Backend {
     if (values.length !== size) {
       throw new RangeError(`shape ${formatShape(shape, false)} needs ${size} values, received ${values.length}`);
     }
-    const data = new this.ArrayType(size);
-    data.set(values);
-    return new JsTensor([...shape], data);
+    const t = this.allocate(shape, false);
+    t.data.set(values);
+    return t;
   }
 
   clone(t: Tensor): Tensor {
-    return new JsTensor(t.shape, this.ArrayType.from(t.data));
+    const copy = this.allocate(t.shape, false);
+    copy.data.set(t.data);
+    return copy;
+  }
+
+  /** Neither has a scope: every tensor lives until it is garbage. */
+  step<T>(_batchSize: number, fn: () => T): T {
+    return fn();
+  }
+
+  lasting<T>(fn: () => T): T {
+    return fn();
+  }
+
+  /**
+   * Every new tensor comes from here: a fresh zero-filled array. A backend with its own memory overrides it; its
+   * storage need not be zeroed unless `zeroed` is set.
+   */
+  protected allocate(shape: Shape, _zeroed: boolean): Tensor {
+    return new JsTensor([...shape], new this.ArrayType(shapeSize(shape)));
   }
 
   reshape(t: Tensor, shape: Shape): Tensor {

@@ -228,13 +228,17 @@ export abstract class Layer {
   /** Creates a weight named `<layer>/<name>` from its initializer. */
   protected addWeight(name: string, shape: Shape, options: WeightOptions): Variable {
     const values = options.initializer.init(shape, this.rng);
-    const variable = new Variable(
-      `${this.name}/${name}`,
-      this.backend.fromValues(shape, values),
-      this.backend,
-      options.trainable ?? true,
-      options.regularizer ?? null,
-      options.constraint ?? null,
+    // Lasting: a layer built lazily, inside a training step, keeps its weights past it.
+    const variable = this.backend.lasting(
+      () =>
+        new Variable(
+          `${this.name}/${name}`,
+          this.backend.fromValues(shape, values),
+          this.backend,
+          options.trainable ?? true,
+          options.regularizer ?? null,
+          options.constraint ?? null,
+        ),
     );
     this.variables.push(variable);
     return variable;

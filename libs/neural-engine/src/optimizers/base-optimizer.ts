@@ -178,13 +178,16 @@ export abstract class BaseOptimizer implements Optimizer {
     }
     this.builtVariables = [...variables];
     variables.forEach((v, i) => this.indexOf.set(v, i));
-    this.slots = variables.map((v) => this.createSlots(v, backend));
-    this.globalSlots = this.createGlobalSlots(backend);
-    // Keras starts the averages at zero; the first update uses momentum 0 and so overwrites them anyway. Starting from
-    // the values instead keeps finalizeVariableValues before any step from zeroing the variables.
-    this.averages = this.useEma ? variables.map((v) => backend.clone(v.value)) : [];
-    this.accumulators = this.gradientAccumulationSteps ? variables.map((v) => backend.zeros(v.value.shape)) : [];
-    this.work = variables.map((v) => backend.zeros(v.value.shape));
+    // Lasting: the first training step builds the optimizer, and its state outlives that step.
+    backend.lasting(() => {
+      this.slots = variables.map((v) => this.createSlots(v, backend));
+      this.globalSlots = this.createGlobalSlots(backend);
+      // Keras starts the averages at zero; the first update uses momentum 0 and so overwrites them anyway. Starting
+      // from the values instead keeps finalizeVariableValues before any step from zeroing the variables.
+      this.averages = this.useEma ? variables.map((v) => backend.clone(v.value)) : [];
+      this.accumulators = this.gradientAccumulationSteps ? variables.map((v) => backend.zeros(v.value.shape)) : [];
+      this.work = variables.map((v) => backend.zeros(v.value.shape));
+    });
     this.builtBackend = backend;
     this.built = true;
   }

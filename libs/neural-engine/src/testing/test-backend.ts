@@ -28,6 +28,6 @@ let backend: Backend | undefined;
 
 /** This test file's float32 backend (one per file: vitest isolates modules per file). */
 export function testBackend(): Backend {
-  backend ??= testBackendKind === 'js' ? new JsBackend('float32') : WasmBackend.create({ gemmThreshold: 0, windowThreshold: 0, rowThreshold: 0 });
+  backend ??= testBackendKind === 'js' ? new JsBackend('float32') : WasmBackend.create({ gemmThreshold: 0, windowThreshold: 0, rowThreshold: 0, poisonSteps: true });
   return backend;
 }

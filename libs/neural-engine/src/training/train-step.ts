@@ -27,6 +27,19 @@ export function trainStep(
   sampleWeight: Float64Array | null,
   beforeUpdate?: () => void,
 ): StepResult {
+  // Every tensor of the step lives in the step's planned memory; what outlives it (weights, optimizer state) is lasting.
+  return backend.step(xs[0]?.shape[0] ?? 0, () => runTrainStep(network, compiled, backend, xs, ys, sampleWeight, beforeUpdate));
+}
+
+function runTrainStep(
+  network: Network,
+  compiled: Compiled,
+  backend: Backend,
+  xs: readonly Tensor[],
+  ys: readonly Tensor[],
+  sampleWeight: Float64Array | null,
+  beforeUpdate?: () => void,
+): StepResult {
   const variables = trainableVariables(network);
   for (const v of variables) backend.fill(v.grad, 0);
   const yPreds = network.forward(xs, true);

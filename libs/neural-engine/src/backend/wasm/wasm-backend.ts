@@ -3,26 +3,32 @@ import type { ActivationKernel } from '../../kernels/activations.js';
 import type { LstmKinds, LstmStepTensors } from '../../kernels/lstm-cell.js';
 import type { AdamCoefficients } from '../../kernels/optimizer-updates.js';
 import type { ChannelRange, WindowGeometry } from '../../kernels/window-geometry.js';
-import { type Tensor, formatShape } from '../../tensor.js';
+import { type Shape, type Tensor, formatShape, shapeSize } from '../../tensor.js';
 import type { MatmulOptions } from '../backend.js';
-import { JsBackend } from '../js-backend.js';
+import { JsBackend, JsTensor } from '../js-backend.js';
 import { matmulDims } from '../matmul-dims.js';
 import { checkActivationGradient, checkSlots, lstmDims } from '../op-checks.js';
 import type { WasmF32 } from './float-arena.js';
+import { ResidentMemory } from './resident-memory.js';
 import type { SharedMemoryOptions } from './shared-memory.js';
+import { StepMemory } from './step-memory.js';
 import { WasmKernels } from './wasm-kernels.js';
 import { CallRecorder } from './pool/call-recorder.js';
 import { KernelPool, type PoolStats } from './pool/kernel-pool.js';
 
 /*
- * A first WebAssembly backend, copy-in/copy-out. Tensors stay ordinary JS-heap Float32Arrays exactly as in
- * JsBackend (the engine allocates them in ~60 places and lets the garbage collector free them; tensors in the wasm
- * arena would leak until memory is planned). The heavy ops copy their operands into one grow-only staging region of
- * this backend's WebAssembly memory, run the SIMD kernel there and copy the result out. The row ops (bias add, bias
- * gradient, axpy, scale) go the same way: memory-bound, yet the JS loops (~1.5 ns a float) lose to two memcpys and a
- * SIMD pass (1.5–4× at 64×128 and above). Creation, callbacks (map/map2), fill and reductions stay JsBackend's.
+ * The WebAssembly backend: JsBackend's API with the heavy ops in SIMD kernels over one shared memory.
+ *
+ * Where a tensor lives decides what an op costs. Tensors made in a training step (Backend.step) and lasting ones
+ * (weights, gradients, optimizer state: Backend.lasting) are views into the memory, "resident": kernels work on them
+ * in place (step-memory.ts plans the former per batch size, resident-memory.ts keeps the latter). Every other tensor
+ * — built outside a step, or past the memory's limits — is an ordinary JS-heap Float32Array, and an op copies it
+ * into a grow-only staging region, runs the kernel there and copies the result out. The row ops (bias add, bias
+ * gradient, axpy, scale) go the same way: memory-bound, yet the JS loops (~1.5 ns a float) lose to the SIMD pass even
+ * with the copies (1.5–4× at 64×128 and above). Callbacks (map/map2), fill and reductions stay JsBackend's loops,
+ * which read resident tensors like any other.
  * With `threads` > 1 a kernel call big enough to pay for the hand-off is split between the calling thread and a pool
- * of workers over the same memory (pool/); the copies stay on the calling thread.
+ * of workers over the same memory (pool/); copies stay on the calling thread.
  */
 
 /** Options of WasmBackend.create. */
@@ -88,6 +94,18 @@ export interface WasmBackendOptions extends SharedMemoryOptions {
    * sent (tests that must see them compute).
    */
   workStealing?: boolean;
+  /**
+   * Bytes of lasting tensors (weights, gradients, optimizer state) kept in the memory before new ones go to the JS
+   * heap (see resident-memory.ts). Default 256 MiB.
+   */
+  lastingBudgetBytes?: number;
+  /** Fill the step memory with NaN when a step ends, so a tensor kept past its step shows (tests). Default false. */
+  poisonSteps?: boolean;
+  /**
+   * Whether step tensors live in the planned step memory (default true). false puts them on the JS heap like any
+   * other, the copy-in/copy-out path: a check that the planned memory changes no result.
+   */
+  planSteps?: boolean;
 }
 
 const DEFAULT_GEMM_THRESHOLD = 0;
@@ -121,6 +139,13 @@ const alignFloats = (n: number): number => Math.ceil(n / ALIGN_FLOATS) * ALIGN_F
 export class WasmBackend extends JsBackend {
   override readonly name = 'wasm-float32';
   private staging: WasmF32 | undefined;
+  /** Staged buffers of the current op that unbind copies back into their tensors. */
+  private readonly staged: { buffer: WasmF32; tensor: Tensor }[] = [];
+  private readonly resident: ResidentMemory;
+  private readonly steps: StepMemory;
+  /** Nesting depth of `lasting` calls: above 0, new tensors are lasting. */
+  private lastingDepth = 0;
+  private readonly planSteps: boolean;
   private readonly gemmThreshold: number;
   private readonly windowThreshold: number;
   private readonly rowThreshold: number;
@@ -136,6 +161,9 @@ export class WasmBackend extends JsBackend {
     options: WasmBackendOptions,
   ) {
     super('float32');
+    this.resident = new ResidentMemory(kernels.arena, options.lastingBudgetBytes);
+    this.steps = new StepMemory(this.resident, options.poisonSteps ?? false);
+    this.planSteps = options.planSteps ?? true;
     this.gemmThreshold = checkThreshold('gemmThreshold', options.gemmThreshold ?? DEFAULT_GEMM_THRESHOLD);
     this.windowThreshold = checkThreshold('windowThreshold', options.windowThreshold ?? DEFAULT_WINDOW_THRESHOLD);
     this.rowThreshold = checkThreshold('rowThreshold', options.rowThreshold ?? DEFAULT_ROW_THRESHOLD);
@@ -200,17 +228,58 @@ export class WasmBackend extends JsBackend {
     return this.staging?.length ?? 0;
   }
 
+  /** What the step memory did: steps that replayed their plan whole, steps that recorded, floats it holds. */
+  get stepStats(): { replayed: number; recorded: number; floats: number } {
+    return { ...this.steps.stats, floats: this.steps.floats };
+  }
+
+  /** Bytes of lasting tensors alive in the memory. */
+  get lastingBytes(): number {
+    return this.resident.lastingBytes;
+  }
+
+  override step<T>(batchSize: number, fn: () => T): T {
+    return this.planSteps ? this.steps.run(batchSize, fn) : fn();
+  }
+
+  override lasting<T>(fn: () => T): T {
+    this.lastingDepth++;
+    try {
+      return fn();
+    } finally {
+      this.lastingDepth--;
+    }
+  }
+
+  /** Frees a lasting tensor's memory now; step tensors end with their step, JS-heap ones with the garbage collector. */
+  override release(t: Tensor): void {
+    this.resident.release(t.data);
+  }
+
+  /** Lasting tensors and step tensors are views into the memory; the rest (and what does not fit) the JS heap's. */
+  protected override allocate(shape: Shape, zeroed: boolean): Tensor {
+    const size = shapeSize(shape);
+    let t: Tensor | undefined;
+    if (this.lastingDepth > 0) {
+      const data = this.resident.allocateLasting(size);
+      if (data) t = new JsTensor([...shape], data);
+    } else if (this.steps.active) {
+      t = this.steps.take(shape, size);
+    }
+    if (!t) return super.allocate(shape, zeroed);
+    if (zeroed) t.data.fill(0);
+    return t;
+  }
+
   override matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}, out?: Tensor): Tensor {
     const { m, k, n } = matmulDims(a, b, options);
     const c = this.output([m, n], out, 'matmul', `the product is [${m}, ${n}]`);
     const work = m * k * n;
     if (work === 0 || work < this.gemmThreshold) return super.matmul(a, b, options, c);
-    const [wa, wb, wc] = this.stage(a.size, b.size, c.size);
-    this.copyIn(wa, a);
-    this.copyIn(wb, b);
+    const [wa, wb, wc] = this.bind(read(a), read(b), write(c));
     const transpose = { transposeA: options.transposeA ?? false, transposeB: options.transposeB ?? false };
     this.compute('gemm', work, (kernels) => kernels.gemm(wa, wb, wc, m, k, n, transpose));
-    this.copyOut(wc, c);
+    this.unbind();
     return c;
   }
 
@@ -221,12 +290,9 @@ export class WasmBackend extends JsBackend {
       throw new RangeError(`cannot add a vector of ${cols} to a tensor of shape ${formatShape(x.shape, false)}`);
     }
     const o = this.output(x.shape, out, 'addRowVector', `the input ${x.size}`);
-    // In place in the staging region (the kernel allows out = x), then one copy out.
-    const [wx, wv] = this.stage(x.size, cols);
-    this.copyIn(wx, x);
-    this.copyIn(wv, v);
-    this.compute('row', x.size, (kernels) => kernels.addRowVector(wx, wv, wx, x.size / cols, cols));
-    this.copyOut(wx, o);
+    const [wx, wo, wv] = this.bindMap(x, o, read(v));
+    this.compute('row', x.size, (kernels) => kernels.addRowVector(wx, wv, wo, x.size / cols, cols));
+    this.unbind();
     return o;
   }
 
@@ -234,41 +300,36 @@ export class WasmBackend extends JsBackend {
     const cols = x.shape[x.shape.length - 1] ?? 1;
     if (this.jsRow(x.size) || cols === 0) return super.sumRows(x, out);
     const o = this.output([cols], out, 'sumRows', `expected ${cols}`);
-    const [wx, wo] = this.stage(x.size, cols);
-    this.copyIn(wx, x);
+    const [wx, wo] = this.bind(read(x), write(o));
     this.compute('row', x.size, (kernels) => kernels.sumRows(wx, wo, x.size / cols, cols));
-    this.copyOut(wo, o);
+    this.unbind();
     return o;
   }
 
   override axpyInPlace(target: Tensor, alpha: number, x: Tensor): void {
     if (this.jsRow(target.size)) return super.axpyInPlace(target, alpha, x);
     if (target.size !== x.size) throw new RangeError(`cannot accumulate ${x.size} values into ${target.size}`);
-    const [wt, wx] = this.stage(target.size, x.size);
-    this.copyIn(wt, target);
-    this.copyIn(wx, x);
+    const [wt, wx] = this.bind(update(target), read(x));
     this.compute('row', target.size, (kernels) => kernels.axpy(wt, alpha, wx));
-    this.copyOut(wt, target);
+    this.unbind();
   }
 
   override scale(x: Tensor, s: number, out?: Tensor): Tensor {
     if (this.jsRow(x.size)) return super.scale(x, s, out);
     const o = this.output(x.shape, out, 'scale', `the input ${x.size}`);
-    const [wx] = this.stage(x.size);
-    this.copyIn(wx, x);
-    this.compute('row', x.size, (kernels) => kernels.scale(wx, s, wx));
-    this.copyOut(wx, o);
+    const [wx, wo] = this.bindMap(x, o);
+    this.compute('row', x.size, (kernels) => kernels.scale(wx, s, wo));
+    this.unbind();
     return o;
   }
 
-  /** relu in SIMD over a staged copy (the JS loop is ~3× slower from a few thousand floats); sigmoid and tanh stay JS. */
+  /** relu in SIMD (the JS loop is ~3× slower from a few thousand floats); sigmoid and tanh stay JS. */
   override activation(kind: ActivationKernel, x: Tensor, out?: Tensor): Tensor {
     if (kind !== 'relu' || this.jsRow(x.size)) return super.activation(kind, x, out);
     const o = this.output(x.shape, out, kind, `the input ${x.size}`);
-    const [wx] = this.stage(x.size);
-    this.copyIn(wx, x);
-    this.compute('row', x.size, (kernels) => kernels.reluForward(wx, wx));
-    this.copyOut(wx, o);
+    const [wx, wo] = this.bindMap(x, o);
+    this.compute('row', x.size, (kernels) => kernels.reluForward(wx, wo));
+    this.unbind();
     return o;
   }
 
@@ -276,11 +337,9 @@ export class WasmBackend extends JsBackend {
     if (kind !== 'relu' || this.jsRow(dy.size)) return super.activationGradient(kind, x, y, dy, out);
     checkActivationGradient(kind, x, y, dy);
     const o = this.output(dy.shape, out, `${kind} gradient`, `dy ${dy.size}`);
-    const [wx, wdy] = this.stage(x.size, dy.size);
-    this.copyIn(wx, x);
-    this.copyIn(wdy, dy);
-    this.compute('row', dy.size, (kernels) => kernels.reluBackward(wx, wdy, wdy));
-    this.copyOut(wdy, o);
+    const [wdy, wo, wx] = this.bindMap(dy, o, read(x));
+    this.compute('row', dy.size, (kernels) => kernels.reluBackward(wx, wdy, wo));
+    this.unbind();
     return o;
   }
 
@@ -293,35 +352,22 @@ export class WasmBackend extends JsBackend {
   override lstmCell(kinds: LstmKinds, z: Tensor, cPrev: Tensor): LstmStepTensors<Tensor> & { h: Tensor } {
     if (kinds.gate !== 'sigmoid' || kinds.cell !== 'tanh' || z.size === 0) return super.lstmCell(kinds, z, cPrev);
     const [rows, units] = lstmDims(z, cPrev);
-    const gates = this.zeros(z.shape);
-    const [c, cellOut, h] = [this.zeros(cPrev.shape), this.zeros(cPrev.shape), this.zeros(cPrev.shape)];
-    const [wz, wc0, wg, wc, wo, wh] = this.stage(z.size, cPrev.size, z.size, cPrev.size, cPrev.size, cPrev.size);
-    this.copyIn(wz, z);
-    this.copyIn(wc0, cPrev);
+    const gates = this.allocate(z.shape, false);
+    const [c, cellOut, h] = [this.allocate(cPrev.shape, false), this.allocate(cPrev.shape, false), this.allocate(cPrev.shape, false)];
+    const [wz, wc0, wg, wc, wo, wh] = this.bind(read(z), read(cPrev), write(gates), write(c), write(cellOut), write(h));
     this.kernels.lstmForwardSigmoidTanh(wz, wc0, wg, wc, wo, wh, rows, units);
-    this.copyOut(wg, gates);
-    this.copyOut(wc, c);
-    this.copyOut(wo, cellOut);
-    this.copyOut(wh, h);
+    this.unbind();
     return { z, gates, cPrev, c, cellOut, h };
   }
 
-  /** Adam in one SIMD pass (f64 lanes, bitwise equal to the JS loop) over staged copies of the parameter and its slots. */
+  /** Adam in one SIMD pass (f64 lanes, bitwise equal to the JS loop) over the parameter and its slots. */
   override adamUpdate(value: Tensor, grad: Tensor, m: Tensor, v: Tensor, vHat: Tensor | null, c: AdamCoefficients): void {
     if (this.jsRow(value.size)) return super.adamUpdate(value, grad, m, v, vHat, c);
     checkSlots('adam', value, [grad, m, v, vHat]);
     const n = value.size;
-    const [ww, wg, wm, wv, wh] = this.stage(n, n, n, n, vHat ? n : 0);
-    this.copyIn(ww, value);
-    this.copyIn(wg, grad);
-    this.copyIn(wm, m);
-    this.copyIn(wv, v);
-    if (vHat) this.copyIn(wh, vHat);
+    const [ww, wg, wm, wv, wh] = this.bind(update(value), read(grad), update(m), update(v), vHat ? update(vHat) : 0);
     this.compute('row', n, (kernels) => kernels.adamUpdate(ww, wg, wm, wv, vHat ? wh : null, c));
-    this.copyOut(ww, value);
-    this.copyOut(wm, m);
-    this.copyOut(wv, v);
-    if (vHat) this.copyOut(wh, vHat);
+    this.unbind();
   }
 
   override im2col(x: Tensor, g: WindowGeometry, range?: ChannelRange, out?: Tensor): Tensor {
@@ -329,12 +375,11 @@ export class WasmBackend extends JsBackend {
     const colsSize = g.batch * g.outH * g.outW * g.kH * g.kW * count;
     if (this.jsWindow(x.size + colsSize)) return super.im2col(x, g, range, out);
     checkSize('im2col input', x, g.batch * g.inH * g.inW * g.channels);
-    const cols = out ?? this.zeros([g.batch * g.outH * g.outW, g.kH * g.kW * count]);
+    const cols = out ?? this.allocate([g.batch * g.outH * g.outW, g.kH * g.kW * count], false);
     checkSize('im2col output', cols, colsSize);
-    const [wx, wcols] = this.stage(x.size, cols.size);
-    this.copyIn(wx, x);
+    const [wx, wcols] = this.bind(read(x), write(cols));
     this.compute('window', x.size + colsSize, (kernels) => kernels.im2col(wx, wcols, g, range));
-    this.copyOut(wcols, cols);
+    this.unbind();
     return cols;
   }
 
@@ -343,34 +388,30 @@ export class WasmBackend extends JsBackend {
     checkSize('col2im input', cols, g.batch * g.outH * g.outW * g.kH * g.kW * (range?.count ?? g.channels));
     checkSize('col2im output', dx, g.batch * g.inH * g.inW * g.channels);
     // col2im adds into dx: its current values go in too.
-    const [wcols, wdx] = this.stage(cols.size, dx.size);
-    this.copyIn(wcols, cols);
-    this.copyIn(wdx, dx);
+    const [wcols, wdx] = this.bind(read(cols), update(dx));
     this.compute('window', cols.size + dx.size, (kernels) => kernels.col2im(wcols, wdx, g, range));
-    this.copyOut(wdx, dx);
+    this.unbind();
   }
 
   /**
-   * im2col and the product in one pass through the staging region: the im2col matrix (for W2's second convolution
-   * 9 MB a batch) never leaves WebAssembly memory, where the unfused ops copy it out and back in.
+   * im2col and the product in one op: the im2col matrix (for W2's second convolution 9 MB a batch) lives in the
+   * staging region only, never in a tensor.
    */
   override conv2d(x: Tensor, kernel: Tensor, g: WindowGeometry): Tensor {
     const { rows, depth, filters } = convDims(x, kernel, g);
     if (rows * depth * filters < this.gemmThreshold) return super.conv2d(x, kernel, g);
-    const y = this.zeros([rows, filters]);
-    const [wx, wk, wcols, wy] = this.stage(x.size, kernel.size, rows * depth, y.size);
-    this.copyIn(wx, x);
-    this.copyIn(wk, kernel);
+    const y = this.allocate([rows, filters], false);
+    const [wx, wk, wy, wcols] = this.bind(read(x), read(kernel), write(y), rows * depth);
     this.compute('window', x.size + wcols.length, (kernels) => kernels.im2col(wx, wcols, g));
     this.compute('gemm', rows * depth * filters, (kernels) => kernels.gemm(wcols, wk, wy, rows, depth, filters));
-    this.copyOut(wy, y);
+    this.unbind();
     return y;
   }
 
   /**
    * The backward pass the same way: im2col recomputed in place of a kept matrix, dL/dkernel = colsᵀ·dy added into
    * kernelGrad with the axpy kernel (as the unfused addInPlace does, so both paths give the same bits), dcols = dy·kernelᵀ
-   * folded onto dx by col2im, all in the staging region.
+   * folded onto dx by col2im.
    */
   override conv2dBackward(x: Tensor, dy: Tensor, kernel: Tensor, g: WindowGeometry, kernelGrad: Tensor | null): Tensor {
     const { rows, depth, filters } = convDims(x, kernel, g);
@@ -381,21 +422,23 @@ export class WasmBackend extends JsBackend {
     }
     const dx = this.zeros([g.batch, g.inH, g.inW, g.channels]);
     // cols and dcols share one buffer: cols is dead once dL/dkernel is computed.
-    const [wx, wdy, wk, wcols, wdw, wgrad, wdx] = this.stage(x.size, dy.size, kernel.size, rows * depth, kernel.size, kernel.size, dx.size);
-    this.copyIn(wx, x);
-    this.copyIn(wdy, dy);
-    this.copyIn(wk, kernel);
+    const [wx, wdy, wk, wdx, wgrad, wcols, wdw] = this.bind(
+      read(x),
+      read(dy),
+      read(kernel),
+      update(dx),
+      kernelGrad ? update(kernelGrad) : 0,
+      rows * depth,
+      kernelGrad ? kernel.size : 0,
+    );
     if (kernelGrad) {
       this.compute('window', x.size + wcols.length, (kernels) => kernels.im2col(wx, wcols, g));
       this.compute('gemm', rows * depth * filters, (kernels) => kernels.gemm(wcols, wdy, wdw, depth, rows, filters, { transposeA: true }));
-      this.copyIn(wgrad, kernelGrad);
       this.compute('row', kernel.size, (kernels) => kernels.axpy(wgrad, 1, wdw));
-      this.copyOut(wgrad, kernelGrad);
     }
     this.compute('gemm', rows * depth * filters, (kernels) => kernels.gemm(wdy, wk, wcols, rows, filters, depth, { transposeB: true }));
-    this.view(wdx).fill(0);
     this.compute('window', wcols.length + dx.size, (kernels) => kernels.col2im(wcols, wdx, g));
-    this.copyOut(wdx, dx);
+    this.unbind();
     return dx;
   }
 
@@ -403,13 +446,12 @@ export class WasmBackend extends JsBackend {
     const outSize = g.batch * g.outH * g.outW * g.channels;
     if (this.jsWindow(x.size + outSize)) return super.maxPool(x, g);
     checkSize('maxPool input', x, g.batch * g.inH * g.inW * g.channels);
-    const output = this.zeros([g.batch, g.outH, g.outW, g.channels]);
-    const [wx, wy, warg] = this.stage(x.size, outSize, outSize);
-    this.copyIn(wx, x);
+    const output = this.allocate([g.batch, g.outH, g.outW, g.channels], false);
+    const [wx, wy, warg] = this.bind(read(x), write(output), outSize);
     this.compute('window', x.size + outSize, (kernels) => kernels.maxPool(wx, wy, warg, g));
-    this.copyOut(wy, output);
     const argmax = new Int32Array(outSize);
     argmax.set(this.kernels.arena.viewInt32(warg));
+    this.unbind();
     return { output, argmax };
   }
 
@@ -418,12 +460,11 @@ export class WasmBackend extends JsBackend {
     if (this.jsWindow(dy.size + inSize)) return super.maxPoolBackward(dy, argmax, g);
     checkSize('maxPoolBackward output gradient', dy, g.batch * g.outH * g.outW * g.channels);
     if (argmax.length !== dy.size) throw new RangeError(`maxPoolBackward argmax holds ${argmax.length} indices; the output gradient ${dy.size}`);
-    const dx = this.zeros([g.batch, g.inH, g.inW, g.channels]);
-    const [wdy, warg, wdx] = this.stage(dy.size, argmax.length, inSize);
-    this.copyIn(wdy, dy);
+    const dx = this.allocate([g.batch, g.inH, g.inW, g.channels], false);
+    const [wdy, wdx, warg] = this.bind(read(dy), write(dx), argmax.length);
     this.kernels.arena.viewInt32(warg).set(argmax);
     this.compute('window', dy.size + inSize, (kernels) => kernels.maxPoolBackward(wdy, warg, wdx, g));
-    this.copyOut(wdx, dx);
+    this.unbind();
     return dx;
   }
 
@@ -431,11 +472,10 @@ export class WasmBackend extends JsBackend {
     const outSize = g.batch * g.outH * g.outW * g.channels;
     if (this.jsWindow(x.size + outSize)) return super.avgPool(x, g);
     checkSize('avgPool input', x, g.batch * g.inH * g.inW * g.channels);
-    const output = this.zeros([g.batch, g.outH, g.outW, g.channels]);
-    const [wx, wy] = this.stage(x.size, outSize);
-    this.copyIn(wx, x);
+    const output = this.allocate([g.batch, g.outH, g.outW, g.channels], false);
+    const [wx, wy] = this.bind(read(x), write(output));
     this.compute('window', x.size + outSize, (kernels) => kernels.avgPool(wx, wy, g));
-    this.copyOut(wy, output);
+    this.unbind();
     return output;
   }
 
@@ -443,11 +483,10 @@ export class WasmBackend extends JsBackend {
     const inSize = g.batch * g.inH * g.inW * g.channels;
     if (this.jsWindow(dy.size + inSize)) return super.avgPoolBackward(dy, g);
     checkSize('avgPoolBackward output gradient', dy, g.batch * g.outH * g.outW * g.channels);
-    const dx = this.zeros([g.batch, g.inH, g.inW, g.channels]);
-    const [wdy, wdx] = this.stage(dy.size, inSize);
-    this.copyIn(wdy, dy);
+    const dx = this.allocate([g.batch, g.inH, g.inW, g.channels], false);
+    const [wdy, wdx] = this.bind(read(dy), write(dx));
     this.compute('window', dy.size + inSize, (kernels) => kernels.avgPoolBackward(wdy, wdx, g));
-    this.copyOut(wdx, dx);
+    this.unbind();
     return dx;
   }
 
@@ -475,33 +514,62 @@ export class WasmBackend extends JsBackend {
   }
 
   /**
-   * Carves consecutive 16-byte aligned buffers of the given lengths out of the staging region, growing it first if
-   * they do not fit. The region only grows, so once a model's shapes repeat no step allocates or grows memory.
+   * The buffers an op's kernels work on, one per operand: a resident tensor's own storage; otherwise a buffer in the
+   * staging region, filled from the tensor when the op reads it (and copied back by `unbind` when the op writes it);
+   * a number is scratch of that many floats. The staging region grows first if the staged operands do not fit, and
+   * only grows, so once a model's shapes repeat no op allocates.
    */
-  private stage<const Lengths extends readonly number[]>(...lengths: Lengths): { [K in keyof Lengths]: WasmF32 } {
+  private bind<const Operands extends readonly Operand[]>(...operands: Operands): { [K in keyof Operands]: WasmF32 } {
     let total = 0;
-    for (const length of lengths) total += alignFloats(length);
-    if (!this.staging || this.staging.length < total) {
-      const arena = this.kernels.arena;
-      // Released first: the region sits at the arena's top, so the larger one starts at the same address.
-      if (this.staging) arena.release(this.staging);
-      this.staging = arena.alloc(Math.ceil(total / STAGING_STEP) * STAGING_STEP);
+    for (const operand of operands) {
+      if (typeof operand === 'number') total += alignFloats(operand);
+      else if (!this.resident.blockOf(operand.tensor.data)) total += alignFloats(operand.tensor.size);
     }
+    this.ensureStaging(total);
+    let ptr = this.staging?.ptr ?? 0;
     const buffers: WasmF32[] = [];
-    let ptr = this.staging.ptr;
-    for (const length of lengths) {
-      buffers.push({ ptr, length });
+    for (const operand of operands) {
+      const resident = typeof operand === 'number' ? undefined : this.resident.blockOf(operand.tensor.data);
+      if (resident) {
+        buffers.push(resident);
+        continue;
+      }
+      const length = typeof operand === 'number' ? operand : operand.tensor.size;
+      const buffer = { ptr, length };
       ptr += alignFloats(length) * 4;
+      buffers.push(buffer);
+      if (typeof operand === 'number') continue;
+      if (operand.use !== 'write') this.view(buffer).set(operand.tensor.data);
+      if (operand.use !== 'read') this.staged.push({ buffer, tensor: operand.tensor });
     }
-    return buffers as { [K in keyof Lengths]: WasmF32 };
+    return buffers as { [K in keyof Operands]: WasmF32 };
   }
 
-  private copyIn(target: WasmF32, t: Tensor): void {
-    this.view(target).set(t.data);
+  /**
+   * bind for an element-wise op from x to o, which may be x itself (in place): one buffer then serves both, so a
+   * staged copy is not written back over the result. `rest` are the op's other operands.
+   */
+  private bindMap<const Rest extends readonly Operand[]>(x: Tensor, o: Tensor, ...rest: Rest): [WasmF32, WasmF32, ...{ [K in keyof Rest]: WasmF32 }] {
+    if (o.data === x.data) {
+      const [wx, ...others] = this.bind(update(x), ...rest);
+      return [wx, wx, ...(others as { [K in keyof Rest]: WasmF32 })];
+    }
+    const [wx, wo, ...others] = this.bind(read(x), write(o), ...rest);
+    return [wx, wo, ...(others as { [K in keyof Rest]: WasmF32 })];
   }
 
-  private copyOut(source: WasmF32, t: Tensor): void {
-    t.data.set(this.view(source));
+  /** Copies the staged results of the op that called bind back into their tensors. */
+  private unbind(): void {
+    for (const { buffer, tensor } of this.staged) tensor.data.set(this.view(buffer));
+    this.staged.length = 0;
+  }
+
+  private ensureStaging(floats: number): void {
+    if (floats === 0 || (this.staging && this.staging.length >= floats)) return;
+    const arena = this.kernels.arena;
+    if (this.staging) arena.release(this.staging);
+    this.staging = undefined; // if the alloc below throws, no stale region stays behind
+    this.staging = arena.alloc(Math.ceil(floats / STAGING_STEP) * STAGING_STEP);
   }
 
   /** The floats of a staged buffer (a fresh view: the memory's buffer changes when it grows). */
@@ -509,6 +577,19 @@ export class WasmBackend extends JsBackend {
     return new Float32Array(this.kernels.memory.buffer, buffer.ptr, buffer.length);
   }
 }
+
+/** An op's tensor operand and how the op uses it. */
+interface TensorOperand {
+  readonly tensor: Tensor;
+  readonly use: 'read' | 'write' | 'update';
+}
+/** A tensor operand, or a number: scratch of that many floats. */
+type Operand = TensorOperand | number;
+
+const read = (tensor: Tensor): TensorOperand => ({ tensor, use: 'read' });
+const write = (tensor: Tensor): TensorOperand => ({ tensor, use: 'write' });
+const update = (tensor: Tensor): TensorOperand => ({ tensor, use: 'update' });
+
 
 function checkSize(what: string, t: Tensor, expected: number): void {
   if (t.size !== expected) throw new RangeError(`${what} ${formatShape(t.shape, false)} holds ${t.size} values; the window geometry needs ${expected}`);
