@@ -9,6 +9,9 @@ export type { ActivationKernel } from '../kernels/activations.js';
 export type { AdamCoefficients } from '../kernels/optimizer-updates.js';
 export type { LstmKinds, LstmStepTensors } from '../kernels/lstm-cell.js';
 
+/** What a Backend.step runs: each kind has its own memory plans (their tensors differ). */
+export type StepKind = 'train' | 'test' | 'predict';
+
 /** Options of Backend.matmul: which operand is transposed. Both at once is not a form backprop needs. */
 export interface MatmulOptions {
   transposeA?: boolean;
@@ -37,12 +40,13 @@ export interface Backend {
   /** Hands storage back to the backend; `t` must not be used afterwards. A no-op for garbage-collected backends. */
   release(t: Tensor): void;
   /**
-   * Runs one training step on a batch of `batchSize` samples. Tensors created inside live until it returns, except
-   * those created inside `lasting`: nothing made in a step may be kept after it. A backend with its own memory plans
-   * it per batch size: the first step of a size records what it allocates, and the next ones reuse the same memory
-   * and the same tensor objects, so a step allocates nothing. Nested steps belong to the outer one.
+   * Runs one step of `kind` (a training step, an evaluation or a prediction batch) on a batch of `batchSize`
+   * samples. Tensors created inside live until it returns, except those created inside `lasting`: nothing made in a
+   * step may be kept after it. A backend with its own memory plans it per kind and batch size: the first step records
+   * what it allocates, and the next ones reuse the same memory and the same tensor objects, so a step allocates
+   * nothing. Nested steps belong to the outer one.
    */
-  step<T>(batchSize: number, fn: () => T): T;
+  step<T>(kind: StepKind, batchSize: number, fn: () => T): T;
   /**
    * Runs `fn` with the tensors it creates living until they are garbage: weights, their gradients, optimizer state,
    * even when created inside a step. A backend with its own memory places them there, so kernels read them in place.

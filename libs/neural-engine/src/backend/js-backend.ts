@@ -7,7 +7,7 @@ import { avgPool, avgPoolBackward, maxPool, maxPoolBackward } from '../kernels/p
 import type { ChannelRange, WindowGeometry } from '../kernels/window-geometry.js';
 import { addRowVector, sumRows } from '../kernels/rows.js';
 import { type FloatArray, type Shape, type Tensor, formatShape, shapeSize } from '../tensor.js';
-import type { Backend, MatmulOptions } from './backend.js';
+import type { Backend, MatmulOptions, StepKind } from './backend.js';
 import { matmulDims } from './matmul-dims.js';
 import { checkActivationGradient, checkSlots, lstmDims } from './op-checks.js';
 
@@ -55,7 +55,7 @@ export class JsBackend implements Backend {
   }
 
   /** Neither has a scope: every tensor lives until it is garbage. */
-  step<T>(_batchSize: number, fn: () => T): T {
+  step<T>(_kind: StepKind, _batchSize: number, fn: () => T): T {
     return fn();
   }
 

@@ -159,7 +159,8 @@ export abstract class Model implements Network, CallbackModel {
     const metrics = compiled.metrics(ys.map((a) => a.shape), this.outputShapes.map((s) => [0, ...s]));
     for (const { metric } of metrics) metric.reset();
     const gather = (a: ArrayData[]): Tensor[] => a.map((d) => gatherSamples(this.backend, d, order, 0, n));
-    const step = trainStep(this, compiled, this.backend, gather(xs), gather(ys), weights);
+    // The batch is gathered inside the step, into the step's planned memory.
+    const step = this.backend.step('train', n, () => trainStep(this, compiled, this.backend, gather(xs), gather(ys), weights));
     const logs: Logs = { loss: step.loss };
     if (compiled.multiOutput) step.outputLosses.forEach((l, k) => (logs[compiled.lossName(k)] = l));
     for (const { name, metric } of metrics) logs[name] = metric.result();
@@ -189,9 +190,11 @@ export abstract class Model implements Network, CallbackModel {
     const order = Uint32Array.from({ length: n }, (_, i) => i);
     for (let start = 0; start < n; start += batchSize) {
       const end = Math.min(start + batchSize, n);
-      const xb = xs.map((d) => gatherSamples(this.backend, d, order, start, end));
-      this.forward(xb, false).forEach((yb, k) => outs[k]!.data.set(yb.data, start * shapeSize(this.outputShapes[k]!)));
-      for (const t of xb) this.backend.release(t);
+      // One step a batch: its tensors end with it, so each output is copied into `outs` inside.
+      this.backend.step('predict', end - start, () => {
+        const xb = xs.map((d) => gatherSamples(this.backend, d, order, start, end));
+        this.forward(xb, false).forEach((yb, k) => outs[k]!.data.set(yb.data, start * shapeSize(this.outputShapes[k]!)));
+      });
     }
     return outs;
   }

@@ -93,11 +93,13 @@ export async function runFit(plan: FitPlan): Promise<History> {
       for (const c of callbacks) await c.onBatchBegin?.(batch);
       const start = batch * plan.batchSize;
       const end = Math.min(start + plan.batchSize, n);
-      const xb = plan.x.map((x) => gatherSamples(backend, x, order, start, end));
-      const yb = plan.y.map((y) => gatherSamples(backend, y, order, start, end));
       const wb = gatherWeights(plan.sampleWeight, order, start, end);
-      const step = trainStep(network, compiled, backend, xb, yb, wb, () => norms.record());
-      for (const t of [...xb, ...yb]) backend.release(t);
+      // The batch is gathered inside the step, into the step's planned memory.
+      const step = backend.step('train', end - start, () => {
+        const xb = plan.x.map((x) => gatherSamples(backend, x, order, start, end));
+        const yb = plan.y.map((y) => gatherSamples(backend, y, order, start, end));
+        return trainStep(network, compiled, backend, xb, yb, wb, () => norms.record());
+      });
       if (!step.finite) {
         history.stopped = {
           reason: 'diverged',
@@ -166,11 +168,12 @@ export function evaluateData(
   tracker.reset();
   for (let start = 0; start < n; start += batchSize) {
     const end = Math.min(start + batchSize, n);
-    const xb = x.map((a) => gatherSamples(backend, a, order, start, end));
-    const yb = y.map((a) => gatherSamples(backend, a, order, start, end));
-    const step = testStep(network, compiled, backend, xb, yb, gatherWeights(sampleWeight, order, start, end));
+    const step = backend.step('test', end - start, () => {
+      const xb = x.map((a) => gatherSamples(backend, a, order, start, end));
+      const yb = y.map((a) => gatherSamples(backend, a, order, start, end));
+      return testStep(network, compiled, backend, xb, yb, gatherWeights(sampleWeight, order, start, end));
+    });
     tracker.add(step.loss, step.outputLosses, end - start);
-    for (const t of [...xb, ...yb]) backend.release(t);
   }
   return tracker.logs();
 }

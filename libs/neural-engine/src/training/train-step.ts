@@ -28,7 +28,7 @@ export function trainStep(
   beforeUpdate?: () => void,
 ): StepResult {
   // Every tensor of the step lives in the step's planned memory; what outlives it (weights, optimizer state) is lasting.
-  return backend.step(xs[0]?.shape[0] ?? 0, () => runTrainStep(network, compiled, backend, xs, ys, sampleWeight, beforeUpdate));
+  return backend.step('train', xs[0]?.shape[0] ?? 0, () => runTrainStep(network, compiled, backend, xs, ys, sampleWeight, beforeUpdate));
 }
 
 function runTrainStep(
@@ -67,6 +67,17 @@ function runTrainStep(
 
 /** Forward in inference mode; returns the batch's total and per-output losses and updates the metrics. */
 export function testStep(
+  network: Network,
+  compiled: Compiled,
+  backend: Backend,
+  xs: readonly Tensor[],
+  ys: readonly Tensor[],
+  sampleWeight: Float64Array | null,
+): { loss: number; outputLosses: number[] } {
+  return backend.step('test', xs[0]?.shape[0] ?? 0, () => runTestStep(network, compiled, backend, xs, ys, sampleWeight));
+}
+
+function runTestStep(
   network: Network,
   compiled: Compiled,
   backend: Backend,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Sequential } from '../../model/sequential.js';
+import { shapeSize } from '../../tensor.js';
 import { WasmBackend, type WasmBackendOptions } from './wasm-backend.js';
 
 /*
@@ -44,7 +45,7 @@ function build(name: ModelName, options: WasmBackendOptions) {
 
 function batch(name: ModelName, size: number, seed: number) {
   const spec = MODELS[name];
-  const per = spec.input.reduce((a, b) => a * b, 1);
+  const per = shapeSize(spec.input);
   return {
     x: { shape: [size, ...spec.input], data: Float32Array.from({ length: size * per }, (_, i) => Math.sin(i * 0.37 + seed)) },
     y: { shape: [size, spec.output], data: Float32Array.from({ length: size * spec.output }, (_, i) => (spec.output === 1 ? Math.cos(i + seed) : i % spec.output === (i + seed) % spec.output ? 1 : 0)) },

@@ -13,7 +13,7 @@ const isResident = (t: Tensor): boolean => t.data.buffer instanceof SharedArrayB
 
 /** A toy step: three tensors, the middle one's size depending on the batch. */
 function toyStep(backend: WasmBackend, batch: number): Tensor[] {
-  return backend.step(batch, () => [backend.zeros([batch, 4]), backend.fromValues([batch], Array.from({ length: batch }, (_, i) => i)), backend.zeros([3])]);
+  return backend.step('train', batch, () => [backend.zeros([batch, 4]), backend.fromValues([batch], Array.from({ length: batch }, (_, i) => i)), backend.zeros([3])]);
 }
 
 describe('the step memory', () => {
@@ -31,11 +31,11 @@ describe('the step memory', () => {
 
   it('hands out zeros as zeros and fromValues as the values, whatever the previous step left there', () => {
     const backend = WasmBackend.create({ threads: 1 });
-    backend.step(4, () => {
+    backend.step('train', 4, () => {
       backend.fill(backend.zeros([4, 4]), 7);
       backend.fromValues([4], [1, 2, 3, 4]);
     });
-    backend.step(4, () => {
+    backend.step('train', 4, () => {
       expect([...backend.zeros([4, 4]).data]).toEqual(new Array(16).fill(0));
       expect([...backend.fromValues([4], [5, 6, 7, 8]).data]).toEqual([5, 6, 7, 8]);
     });
@@ -54,21 +54,32 @@ describe('the step memory', () => {
     expect(backend.stepStats.floats).toBe(floats);
   });
 
+  it('keeps the plans of training, evaluation and prediction apart, so alternating them replays each', () => {
+    const backend = WasmBackend.create({ threads: 1 });
+    const train = () => backend.step('train', 8, () => [backend.zeros([8, 4]), backend.zeros([8, 4])]);
+    const predict = () => backend.step('predict', 8, () => [backend.zeros([8, 2])]);
+    const [t1, p1] = [train(), predict()];
+    const [t2, p2] = [train(), predict()];
+    t2.forEach((t, i) => expect(t).toBe(t1[i]));
+    expect(p2[0]).toBe(p1[0]);
+    expect(backend.stepStats).toMatchObject({ recorded: 2, replayed: 2 });
+  });
+
   it('records anew from where a step departs from its plan, keeping the tensors before that point', () => {
     const backend = WasmBackend.create({ threads: 1 });
-    const a = backend.step(2, () => [backend.zeros([2, 2]), backend.zeros([5])]);
-    const b = backend.step(2, () => [backend.zeros([2, 2]), backend.zeros([6]), backend.zeros([1])]);
+    const a = backend.step('train', 2, () => [backend.zeros([2, 2]), backend.zeros([5])]);
+    const b = backend.step('train', 2, () => [backend.zeros([2, 2]), backend.zeros([6]), backend.zeros([1])]);
     expect(b[0]).toBe(a[0]);
     expect(b[1]).not.toBe(a[1]);
     expect(b[1]!.shape).toEqual([6]);
-    const c = backend.step(2, () => [backend.zeros([2, 2]), backend.zeros([6]), backend.zeros([1])]);
+    const c = backend.step('train', 2, () => [backend.zeros([2, 2]), backend.zeros([6]), backend.zeros([1])]);
     c.forEach((t, i) => expect(t).toBe(b[i]));
     expect(backend.stepStats).toMatchObject({ recorded: 2, replayed: 1 });
   });
 
   it('lets lasting tensors made inside a step outlive it, while poisoning shows a step tensor kept by mistake', () => {
     const backend = WasmBackend.create({ threads: 1, poisonSteps: true });
-    const { kept, lasting } = backend.step(3, () => ({
+    const { kept, lasting } = backend.step('train', 3, () => ({
       kept: backend.fromValues([3], [1, 2, 3]),
       lasting: backend.lasting(() => backend.fromValues([3], [4, 5, 6])),
     }));
@@ -76,15 +87,15 @@ describe('the step memory', () => {
     expect([...lasting.data]).toEqual([4, 5, 6]);
     expect([...kept.data].every(Number.isNaN)).toBe(true);
     // A later step reuses the step memory and leaves the lasting tensor alone.
-    backend.step(3, () => backend.fill(backend.zeros([3]), 9));
+    backend.step('train', 3, () => backend.fill(backend.zeros([3]), 9));
     expect([...lasting.data]).toEqual([4, 5, 6]);
   });
 
   it('treats a step inside a step as part of the outer one', () => {
     const backend = WasmBackend.create({ threads: 1 });
-    backend.step(2, () => {
+    backend.step('train', 2, () => {
       const outer = backend.zeros([2]);
-      const inner = backend.step(5, () => backend.zeros([5]));
+      const inner = backend.step('train', 5, () => backend.zeros([5]));
       expect(inner.data.byteOffset).toBeGreaterThanOrEqual(outer.data.byteOffset + outer.data.byteLength);
     });
     expect(backend.stepStats).toMatchObject({ recorded: 1, replayed: 0 });
@@ -93,7 +104,7 @@ describe('the step memory', () => {
   it('falls back to the JS heap when the memory cannot hold a step, and the ops still compute the same values', () => {
     const backend = WasmBackend.create({ threads: 1, initialBytes: 2 ** 20, maximumBytes: 2 ** 21, gemmThreshold: 0 });
     const values = Array.from({ length: 600_000 }, (_, i) => (i % 13) - 6);
-    const [big, product] = backend.step(1, () => {
+    const [big, product] = backend.step('train', 1, () => {
       const t = backend.fromValues([600_000], values);
       const a = backend.fromValues([2, 3], [1, 2, 3, 4, 5, 6]);
       const b = backend.fromValues([3, 2], [1, 0, 0, 1, 1, 1]);

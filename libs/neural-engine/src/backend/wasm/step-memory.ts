@@ -1,11 +1,12 @@
 import { type Shape, type Tensor, shapesEqual } from '../../tensor.js';
+import type { StepKind } from '../backend.js';
 import { JsTensor } from '../js-backend.js';
 import type { WasmF32 } from './float-arena.js';
 import type { ResidentMemory } from './resident-memory.js';
 
 /*
- * The memory of training steps, planned per batch size (Backend.step). A step creates its tensors in the same order
- * every time its batch size repeats, so the first step of a size records them — shape, place, tensor object — as
+ * The memory of steps, planned per kind and batch size (Backend.step). A step creates its tensors in the same order
+ * every time its kind and batch size repeat, so the first such step records them — shape, place, tensor object — as
  * that size's plan, and the next ones get the recorded tensors back: no new storage, no new objects, nothing for the
  * garbage collector. Where a step departs from its plan (the first step also builds the optimizer; a branch taken
  * once), the plan is cut there and recorded anew from that point.
@@ -19,7 +20,7 @@ import type { ResidentMemory } from './resident-memory.js';
 /** Smallest chunk taken from the arena (4 MiB): small models fit in one. */
 const MIN_CHUNK_FLOATS = 2 ** 20;
 /** Plans kept; the least recently used goes beyond that (a loop over many batch sizes would otherwise grow them). */
-const MAX_PLANS = 8;
+const MAX_PLANS = 12;
 /** Tensors start on 16-byte boundaries (v128 loads). */
 const ALIGN_FLOATS = 4;
 
@@ -32,7 +33,8 @@ interface Planned {
 
 export class StepMemory {
   private readonly chunks: WasmF32[] = [];
-  private readonly plans = new Map<number, Planned[]>();
+  /** Plans by `kind:batchSize`. */
+  private readonly plans = new Map<string, Planned[]>();
   private plan: Planned[] | undefined;
   /** Index in the plan of the next tensor the step creates. */
   private next = 0;
@@ -56,12 +58,13 @@ export class StepMemory {
     return this.chunks.reduce((n, c) => n + c.length, 0);
   }
 
-  run<T>(batchSize: number, fn: () => T): T {
+  run<T>(kind: StepKind, batchSize: number, fn: () => T): T {
     if (this.depth > 0) return fn();
-    let plan = this.plans.get(batchSize);
-    if (plan) this.plans.delete(batchSize); // re-inserted below: the map's order is least recently used first
+    const key = `${kind}:${batchSize}`;
+    let plan = this.plans.get(key);
+    if (plan) this.plans.delete(key); // re-inserted below: the map's order is least recently used first
     else plan = [];
-    this.plans.set(batchSize, plan);
+    this.plans.set(key, plan);
     if (this.plans.size > MAX_PLANS) this.plans.delete(this.plans.keys().next().value!);
     this.plan = plan;
     this.next = 0;

@@ -4,7 +4,7 @@ import type { LstmKinds, LstmStepTensors } from '../../kernels/lstm-cell.js';
 import type { AdamCoefficients } from '../../kernels/optimizer-updates.js';
 import type { ChannelRange, WindowGeometry } from '../../kernels/window-geometry.js';
 import { type Shape, type Tensor, formatShape, shapeSize } from '../../tensor.js';
-import type { MatmulOptions } from '../backend.js';
+import type { MatmulOptions, StepKind } from '../backend.js';
 import { JsBackend, JsTensor } from '../js-backend.js';
 import { matmulDims } from '../matmul-dims.js';
 import { checkActivationGradient, checkSlots, lstmDims } from '../op-checks.js';
@@ -238,8 +238,8 @@ export class WasmBackend extends JsBackend {
     return this.resident.lastingBytes;
   }
 
-  override step<T>(batchSize: number, fn: () => T): T {
-    return this.planSteps ? this.steps.run(batchSize, fn) : fn();
+  override step<T>(kind: StepKind, batchSize: number, fn: () => T): T {
+    return this.planSteps ? this.steps.run(kind, batchSize, fn) : fn();
   }
 
   override lasting<T>(fn: () => T): T {

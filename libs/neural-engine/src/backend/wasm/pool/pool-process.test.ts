@@ -6,11 +6,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
  * The pool seen from a whole Node process, running the built engine (dist) in a child:
  * - a program that trains on a 2-thread backend and never calls close() exits by itself, with code 0 (the workers
  *   are unref()ed: an unclosed pool never keeps a process alive);
- * - 1,000 training steps on a 2-thread backend, every op split, do not leak: RSS after the last step is within 5 % of
- *   RSS after a 100-step warm-up (both after a full garbage collection). The child runs with a 1 MiB young
- *   generation: with the default (16 MiB) the tensors that die between scavenges are freed late, and the allocator's
- *   high-water mark of their buffers alone takes RSS up ~28 % over the same 1,000 steps on 1 thread (no pool) as
- *   on 2 (measured: 90 → 115 MiB); with 1 MiB both stay within ~1 %, so what the test sees is what stays alive;
+ * - 1,000 training steps on a 2-thread backend, every op split, do not leak: RSS after them is within 5 % of RSS
+ *   after a 1,000-step warm-up (both after a full garbage collection), with Node's default flags. The warm-up is
+ *   long because V8 grows its young generation while a program allocates fast: on 1 thread, RSS goes 86.7 → 96.7 MiB
+ *   from step 100 to 1,000 and then stays (97.4 MiB at 5,000; heap used 12.8 → 13.3 MiB, array buffers 0: a step's
+ *   tensors are in the planned WebAssembly memory);
  * - a pool started inside a worker thread (the worker app's trainer thread) works, and its process still exits;
  * - a backend dropped without close() has its workers terminated once it is garbage-collected (the process's thread
  *   count, from /proc/self/status, returns to what it was before the pool started).
@@ -60,19 +60,19 @@ console.log(JSON.stringify(backend.poolStats));
     expect(stats.workerParts).toBeGreaterThan(0);
   }, 30_000);
 
-  it('1,000 training steps on 2 threads: RSS stable within 5 % after a 100-step warm-up', () => {
+  it('1,000 training steps on 2 threads: RSS stable within 5 % after a 1,000-step warm-up', () => {
     const child = runChild(`${setUp}
 const rss = () => { globalThis.gc(); globalThis.gc(); return process.memoryUsage().rss; };
-for (let step = 0; step < 100; step++) model.trainOnBatch(x, y);
+for (let step = 0; step < 1000; step++) model.trainOnBatch(x, y);
 const warm = rss();
-for (let step = 100; step < 1000; step++) model.trainOnBatch(x, y);
+for (let step = 1000; step < 2000; step++) model.trainOnBatch(x, y);
 const end = rss();
 console.log(JSON.stringify({ warm, end, workerParts: backend.poolStats.workerParts }));
-`, 60_000, ['--expose-gc', '--max-semi-space-size=1']);
+`, 60_000, ['--expose-gc']);
     expect(child.signal, `killed after 60 s; stderr: ${child.stderr}`).toBeNull();
     expect(child.status, child.stderr).toBe(0);
     const { warm, end, workerParts } = JSON.parse(child.stdout) as { warm: number; end: number; workerParts: number };
-    console.log(`RSS after 100 steps ${(warm / 2 ** 20).toFixed(1)} MiB, after 1,000 ${(end / 2 ** 20).toFixed(1)} MiB (${(((end - warm) / warm) * 100).toFixed(2)} %); ${workerParts} parts computed by the worker`);
+    console.log(`RSS after 1,000 steps ${(warm / 2 ** 20).toFixed(1)} MiB, after 2,000 ${(end / 2 ** 20).toFixed(1)} MiB (${(((end - warm) / warm) * 100).toFixed(2)} %); ${workerParts} parts computed by the worker`);
     expect(workerParts).toBeGreaterThan(1000);
     expect(Math.abs(end - warm) / warm).toBeLessThanOrEqual(0.05);
   }, 90_000);
