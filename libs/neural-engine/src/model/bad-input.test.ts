@@ -81,6 +81,11 @@ describe('bad training data is rejected before training', () => {
     await expect(model.fit([[1, 2, 3], [4, Number.NaN, 6]], [0, 1])).rejects.toThrow(/x\[1\]\[1\] is NaN/);
     await expect(model.fit({ shape: [2, 3], data: [1, 2, 3, 4, 5, Infinity] }, [0, 1])).rejects.toThrow(/x\[1\]\[2\] is Infinity/);
     await expect(model.fit([[1, 2, 3], [4, 5, 6]], [0, Number.NaN])).rejects.toThrow(DataError);
+    // Typed arrays take a faster check first; it must find the same values.
+    await expect(model.fit({ shape: [2, 3], data: Float32Array.of(1, 2, 3, 4, -Infinity, 6) }, [0, 1])).rejects.toThrow(/x\[1\]\[1\] is -Infinity/);
+    expect(() => model.trainOnBatch({ shape: [2, 3], data: Float64Array.of(Number.NaN, 2, 3, 4, 5, 6) }, [0, 1])).toThrow(/x\[0\]\[0\] is NaN/);
+    // Plain arrays keep the strict check: a numeric string is not a number.
+    await expect(model.fit({ shape: [1, 3], data: [1, '2', 3] as unknown as number[] }, [0])).rejects.toThrow(/x\[0\]\[1\] is 2/);
   });
 
   it('wrong shapes and ragged rows', async () => {

@@ -64,6 +64,14 @@ function fromNested(input: NestedArray[], label: string): ArrayData {
 }
 
 function checkFinite(data: ArrayLike<number>, shape: Shape, label: string): void {
+  // A typed array holds numbers only: one branch-free pass first (v·0 is 0 for a finite v, NaN for NaN or ±Infinity),
+  // and only data that fails it is searched for the first offending value, for the message. Plain arrays may hold
+  // strings or null, which v·0 would let through.
+  if (ArrayBuffer.isView(data)) {
+    let probe = 0;
+    for (let i = 0; i < data.length; i++) probe += data[i]! * 0;
+    if (probe === 0) return;
+  }
   for (let i = 0; i < data.length; i++) {
     const v = data[i]!;
     if (!Number.isFinite(v)) throw new DataError(`${label}${indexPath(i, shape)} is ${v}; every value must be a finite number`);

@@ -273,9 +273,9 @@ export class WasmBackend extends JsBackend {
 
   override matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}, out?: Tensor): Tensor {
     const { m, k, n } = matmulDims(a, b, options);
-    const c = this.output([m, n], out, 'matmul', `the product is [${m}, ${n}]`);
     const work = m * k * n;
-    if (work === 0 || work < this.gemmThreshold) return super.matmul(a, b, options, c);
+    if (work === 0 || work < this.gemmThreshold) return super.matmul(a, b, options, this.output([m, n], out, 'matmul', `the product is [${m}, ${n}]`));
+    const c = this.result([m, n], out, 'matmul', `the product is [${m}, ${n}]`);
     const [wa, wb, wc] = this.bind(read(a), read(b), write(c));
     const transpose = { transposeA: options.transposeA ?? false, transposeB: options.transposeB ?? false };
     this.compute('gemm', work, (kernels) => kernels.gemm(wa, wb, wc, m, k, n, transpose));
@@ -289,7 +289,7 @@ export class WasmBackend extends JsBackend {
     if (x.size % cols !== 0 || x.shape[x.shape.length - 1] !== cols) {
       throw new RangeError(`cannot add a vector of ${cols} to a tensor of shape ${formatShape(x.shape, false)}`);
     }
-    const o = this.output(x.shape, out, 'addRowVector', `the input ${x.size}`);
+    const o = this.result(x.shape, out, 'addRowVector', `the input ${x.size}`);
     const [wx, wo, wv] = this.bindMap(x, o, read(v));
     this.compute('row', x.size, (kernels) => kernels.addRowVector(wx, wv, wo, x.size / cols, cols));
     this.unbind();
@@ -299,7 +299,7 @@ export class WasmBackend extends JsBackend {
   override sumRows(x: Tensor, out?: Tensor): Tensor {
     const cols = x.shape[x.shape.length - 1] ?? 1;
     if (this.jsRow(x.size) || cols === 0) return super.sumRows(x, out);
-    const o = this.output([cols], out, 'sumRows', `expected ${cols}`);
+    const o = this.result([cols], out, 'sumRows', `expected ${cols}`);
     const [wx, wo] = this.bind(read(x), write(o));
     this.compute('row', x.size, (kernels) => kernels.sumRows(wx, wo, x.size / cols, cols));
     this.unbind();
@@ -316,7 +316,7 @@ export class WasmBackend extends JsBackend {
 
   override scale(x: Tensor, s: number, out?: Tensor): Tensor {
     if (this.jsRow(x.size)) return super.scale(x, s, out);
-    const o = this.output(x.shape, out, 'scale', `the input ${x.size}`);
+    const o = this.result(x.shape, out, 'scale', `the input ${x.size}`);
     const [wx, wo] = this.bindMap(x, o);
     this.compute('row', x.size, (kernels) => kernels.scale(wx, s, wo));
     this.unbind();
@@ -326,7 +326,7 @@ export class WasmBackend extends JsBackend {
   /** relu in SIMD (the JS loop is ~3× slower from a few thousand floats); sigmoid and tanh stay JS. */
   override activation(kind: ActivationKernel, x: Tensor, out?: Tensor): Tensor {
     if (kind !== 'relu' || this.jsRow(x.size)) return super.activation(kind, x, out);
-    const o = this.output(x.shape, out, kind, `the input ${x.size}`);
+    const o = this.result(x.shape, out, kind, `the input ${x.size}`);
     const [wx, wo] = this.bindMap(x, o);
     this.compute('row', x.size, (kernels) => kernels.reluForward(wx, wo));
     this.unbind();
@@ -336,7 +336,7 @@ export class WasmBackend extends JsBackend {
   override activationGradient(kind: ActivationKernel, x: Tensor, y: Tensor, dy: Tensor, out?: Tensor): Tensor {
     if (kind !== 'relu' || this.jsRow(dy.size)) return super.activationGradient(kind, x, y, dy, out);
     checkActivationGradient(kind, x, y, dy);
-    const o = this.output(dy.shape, out, `${kind} gradient`, `dy ${dy.size}`);
+    const o = this.result(dy.shape, out, `${kind} gradient`, `dy ${dy.size}`);
     const [wdy, wo, wx] = this.bindMap(dy, o, read(x));
     this.compute('row', dy.size, (kernels) => kernels.reluBackward(wx, wdy, wo));
     this.unbind();
@@ -488,6 +488,11 @@ export class WasmBackend extends JsBackend {
     this.compute('window', dy.size + inSize, (kernels) => kernels.avgPoolBackward(wdy, wdx, g));
     this.unbind();
     return dx;
+  }
+
+  /** An op's output that its kernel writes whole: `out` checked as JsBackend.output does, or a new tensor not zeroed. */
+  private result(shape: Shape, out: Tensor | undefined, op: string, expected: string): Tensor {
+    return out ? this.output(shape, out, op, expected) : this.allocate(shape, false);
   }
 
   /**
