@@ -14,6 +14,12 @@ export interface Activation {
   /** The backend kernel computing this activation exactly, when it has one (fused kernels such as the LSTM cell use it). */
   readonly kernel?: ActivationKernel | undefined;
   apply(x: Tensor, backend: Backend): Tensor;
+  /**
+   * f(x) written over x, for activations whose gradient is the same when given y in place of x (those with a backend
+   * kernel: relu, where y > 0 exactly where x > 0, and sigmoid and tanh, whose gradients read y only). A layer that
+   * keeps x only for the gradient uses it to save a tensor the size of its output; absent for the others.
+   */
+  readonly applyInPlace?: ((x: Tensor, backend: Backend) => Tensor) | undefined;
   gradient(x: Tensor, y: Tensor, dy: Tensor, backend: Backend): Tensor;
   /** Output shape for a per-sample input shape; only `glu` changes it (halves the split axis). */
   computeOutputShape?(inputShape: Shape): Shape;

@@ -13,12 +13,18 @@ export interface ScalarActivation {
 
 /** An activation applied to every element independently: y[i] = f(x[i]), dx[i] = dy[i]·f'(x[i]). */
 export class ElementwiseActivation implements Activation {
+  readonly applyInPlace: ((x: Tensor, backend: Backend) => Tensor) | undefined;
+
   constructor(
     readonly name: string,
     private readonly fn: ScalarActivation,
     private readonly args: Record<string, unknown> = {},
     private readonly defaults: Record<string, unknown> = {},
-  ) {}
+  ) {
+    const kernel = fn.kernel;
+    // The kernels' gradients read y, or (relu) x only through x > 0, which y > 0 matches: x may be overwritten.
+    this.applyInPlace = kernel ? (x, backend) => backend.activation(kernel, x, x) : undefined;
+  }
 
   get kernel(): ActivationKernel | undefined {
     return this.fn.kernel;

@@ -81,7 +81,8 @@ export class Dense extends Layer {
     const pre = b.matmul(b.reshape(x, [rows, cols]), this.kernel.value);
     if (this.bias) b.addRowVector(pre, this.bias.value, pre);
     const preShaped = b.reshape(pre, [...x.shape.slice(0, -1), units]);
-    const y = this.activation.apply(preShaped, b);
+    // In place where the gradient allows: pre is this layer's own, and kept only for the gradient.
+    const y = this.activation.applyInPlace ? this.activation.applyInPlace(preShaped, b) : this.activation.apply(preShaped, b);
     if (training) {
       this.lastInput = x;
       this.lastPre = preShaped;

@@ -447,10 +447,15 @@ export class WasmBackend extends JsBackend {
     if (this.jsWindow(x.size + outSize)) return super.maxPool(x, g);
     checkSize('maxPool input', x, g.batch * g.inH * g.inW * g.channels);
     const output = this.allocate([g.batch, g.outH, g.outW, g.channels], false);
-    const [wx, wy, warg] = this.bind(read(x), write(output), outSize);
+    // The indices take a float tensor's storage, so inside a step they are planned like the rest and the kernel
+    // writes them in place; otherwise they go through scratch.
+    const storage = this.allocate([outSize], false).data;
+    const argmax = new Int32Array(storage.buffer, storage.byteOffset, outSize);
+    const resident = this.resident.blockOf(argmax);
+    const [wx, wy, scratch] = this.bind(read(x), write(output), resident ? 0 : outSize);
+    const warg = resident ?? scratch;
     this.compute('window', x.size + outSize, (kernels) => kernels.maxPool(wx, wy, warg, g));
-    const argmax = new Int32Array(outSize);
-    argmax.set(this.kernels.arena.viewInt32(warg));
+    if (!resident) argmax.set(this.kernels.arena.viewInt32(warg));
     this.unbind();
     return { output, argmax };
   }
@@ -461,8 +466,10 @@ export class WasmBackend extends JsBackend {
     checkSize('maxPoolBackward output gradient', dy, g.batch * g.outH * g.outW * g.channels);
     if (argmax.length !== dy.size) throw new RangeError(`maxPoolBackward argmax holds ${argmax.length} indices; the output gradient ${dy.size}`);
     const dx = this.allocate([g.batch, g.inH, g.inW, g.channels], false);
-    const [wdy, wdx, warg] = this.bind(read(dy), write(dx), argmax.length);
-    this.kernels.arena.viewInt32(warg).set(argmax);
+    const resident = this.resident.blockOf(argmax);
+    const [wdy, wdx, scratch] = this.bind(read(dy), write(dx), resident ? 0 : argmax.length);
+    const warg = resident ?? scratch;
+    if (!resident) this.kernels.arena.viewInt32(warg).set(argmax);
     this.compute('window', dy.size + inSize, (kernels) => kernels.maxPoolBackward(wdy, warg, wdx, g));
     this.unbind();
     return dx;

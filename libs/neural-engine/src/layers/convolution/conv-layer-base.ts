@@ -52,7 +52,8 @@ export abstract class ConvLayerBase extends Layer {
     const b = this.backend;
     const pre = this.convolve(x, training);
     if (this.bias) b.addRowVector(pre, this.bias.value, pre);
-    const y = this.activation.apply(pre, b);
+    // In place where the gradient allows: pre is this layer's own, and kept only for the gradient.
+    const y = this.activation.applyInPlace ? this.activation.applyInPlace(pre, b) : this.activation.apply(pre, b);
     this.lastPre = training ? pre : null;
     this.lastOut = training ? y : null;
     return y;
