@@ -16,22 +16,10 @@ export interface StepResult {
 /**
  * One training step on a batch: forward, each output's loss and gradient (scaled by its loss weight), backward,
  * regularizer gradients, optimizer update (which applies constraints), metric updates. `beforeUpdate` sees the raw
- * gradients (diagnostics).
+ * gradients (diagnostics). Callers run it inside `backend.step('train', …)`, with the batch gathered there too, so
+ * its tensors live in the step's planned memory.
  */
 export function trainStep(
-  network: Network,
-  compiled: Compiled,
-  backend: Backend,
-  xs: readonly Tensor[],
-  ys: readonly Tensor[],
-  sampleWeight: Float64Array | null,
-  beforeUpdate?: () => void,
-): StepResult {
-  // Every tensor of the step lives in the step's planned memory; what outlives it (weights, optimizer state) is lasting.
-  return backend.step('train', xs[0]?.shape[0] ?? 0, () => runTrainStep(network, compiled, backend, xs, ys, sampleWeight, beforeUpdate));
-}
-
-function runTrainStep(
   network: Network,
   compiled: Compiled,
   backend: Backend,
@@ -65,19 +53,11 @@ function runTrainStep(
   return { loss: total, outputLosses, finite: true };
 }
 
-/** Forward in inference mode; returns the batch's total and per-output losses and updates the metrics. */
+/**
+ * Forward in inference mode; returns the batch's total and per-output losses and updates the metrics. Callers run it
+ * inside `backend.step('test', …)`.
+ */
 export function testStep(
-  network: Network,
-  compiled: Compiled,
-  backend: Backend,
-  xs: readonly Tensor[],
-  ys: readonly Tensor[],
-  sampleWeight: Float64Array | null,
-): { loss: number; outputLosses: number[] } {
-  return backend.step('test', xs[0]?.shape[0] ?? 0, () => runTestStep(network, compiled, backend, xs, ys, sampleWeight));
-}
-
-function runTestStep(
   network: Network,
   compiled: Compiled,
   backend: Backend,

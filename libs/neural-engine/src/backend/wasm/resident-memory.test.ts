@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { buildEngineDist, engineDistUrl } from '../../testing/engine-dist.js';
 import { WasmBackend } from './wasm-backend.js';
 
 /*
@@ -9,13 +9,9 @@ import { WasmBackend } from './wasm-backend.js';
  * --expose-gc: 40 models built and dropped one after another leave the memory where one model left it.
  */
 
-const root = fileURLToPath(new URL('../../../../../', import.meta.url));
-const dist = pathToFileURL(`${root}libs/neural-engine/dist/index.js`).href;
+const dist = engineDistUrl;
 
-beforeAll(() => {
-  const tsc = spawnSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-b', `${root}libs/neural-engine`], { encoding: 'utf8' });
-  if (tsc.status !== 0) throw new Error(`tsc -b libs/neural-engine failed: ${tsc.stdout}${tsc.stderr}`);
-}, 180_000);
+beforeAll(buildEngineDist, 180_000);
 
 describe('lasting tensors', () => {
   it('live in the memory, and release() gives their block back at once', () => {

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { buildEngineDist, engineDistUrl } from '../../../testing/engine-dist.js';
 
 /*
  * The pool seen from a whole Node process, running the built engine (dist) in a child:
@@ -16,13 +16,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
  *   count, from /proc/self/status, returns to what it was before the pool started).
  */
 
-const root = fileURLToPath(new URL('../../../../../../', import.meta.url));
-const dist = pathToFileURL(`${root}libs/neural-engine/dist/index.js`).href;
+const dist = engineDistUrl;
 
-beforeAll(() => {
-  const tsc = spawnSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-b', `${root}libs/neural-engine`], { encoding: 'utf8' });
-  if (tsc.status !== 0) throw new Error(`tsc -b libs/neural-engine failed: ${tsc.stdout}${tsc.stderr}`);
-}, 180_000);
+beforeAll(buildEngineDist, 180_000);
 
 /** Runs an ES module program in a child node; a child still running after `timeoutMs` is killed (signal set). */
 function runChild(program: string, timeoutMs: number, flags: string[] = []): { status: number | null; signal: string | null; stdout: string; stderr: string } {
