@@ -42,8 +42,8 @@ export class ResidentMemory {
   }
 
   /** The block `data` occupies when it is a view into this memory, else undefined (a JS-heap array). */
-  blockOf(data: FloatArray | Int32Array): WasmF32 | undefined {
-    if (!(data instanceof Float32Array || data instanceof Int32Array) || !this.buffers.has(data.buffer)) return undefined;
+  blockOf(data: FloatArray): WasmF32 | undefined {
+    if (!(data instanceof Float32Array) || !this.buffers.has(data.buffer)) return undefined;
     return { ptr: data.byteOffset, length: data.length };
   }
 

@@ -447,17 +447,13 @@ export class WasmBackend extends JsBackend {
     if (this.jsWindow(x.size + outSize)) return super.maxPool(x, g);
     checkSize('maxPool input', x, g.batch * g.inH * g.inW * g.channels);
     const output = this.allocate([g.batch, g.outH, g.outW, g.channels], false);
-    // The indices take a float tensor's storage, so inside a step they are planned like the rest and the kernel
-    // writes them in place; otherwise they go through scratch.
-    const storage = this.allocate([outSize], false).data;
-    const argmax = new Int32Array(storage.buffer, storage.byteOffset, outSize);
-    const resident = this.resident.blockOf(argmax);
-    const [wx, wy, scratch] = this.bind(read(x), write(output), resident ? 0 : outSize);
-    const warg = resident ?? scratch;
+    // The int32 indices live in a float tensor's storage, so they bind like any tensor: planned inside a step, the
+    // kernel writing them in place (staged copies move the same bytes).
+    const indices = this.allocate([outSize], false);
+    const [wx, wy, warg] = this.bind(read(x), write(output), write(indices));
     this.compute('window', x.size + outSize, (kernels) => kernels.maxPool(wx, wy, warg, g));
-    if (!resident) argmax.set(this.kernels.arena.viewInt32(warg));
     this.unbind();
-    return { output, argmax };
+    return { output, argmax: new Int32Array(indices.data.buffer, indices.data.byteOffset, outSize) };
   }
 
   override maxPoolBackward(dy: Tensor, argmax: Int32Array, g: WindowGeometry): Tensor {
@@ -466,10 +462,8 @@ export class WasmBackend extends JsBackend {
     checkSize('maxPoolBackward output gradient', dy, g.batch * g.outH * g.outW * g.channels);
     if (argmax.length !== dy.size) throw new RangeError(`maxPoolBackward argmax holds ${argmax.length} indices; the output gradient ${dy.size}`);
     const dx = this.allocate([g.batch, g.inH, g.inW, g.channels], false);
-    const resident = this.resident.blockOf(argmax);
-    const [wdy, wdx, scratch] = this.bind(read(dy), write(dx), resident ? 0 : argmax.length);
-    const warg = resident ?? scratch;
-    if (!resident) this.kernels.arena.viewInt32(warg).set(argmax);
+    const indices = new JsTensor([argmax.length], new Float32Array(argmax.buffer, argmax.byteOffset, argmax.length));
+    const [wdy, wdx, warg] = this.bind(read(dy), write(dx), read(indices));
     this.compute('window', dy.size + inSize, (kernels) => kernels.maxPoolBackward(wdy, warg, wdx, g));
     this.unbind();
     return dx;
@@ -532,16 +526,18 @@ export class WasmBackend extends JsBackend {
    * only grows, so once a model's shapes repeat no op allocates.
    */
   private bind<const Operands extends readonly Operand[]>(...operands: Operands): { [K in keyof Operands]: WasmF32 } {
+    const residents = operands.map((operand) => (typeof operand === 'number' ? undefined : this.resident.blockOf(operand.tensor.data)));
     let total = 0;
-    for (const operand of operands) {
+    operands.forEach((operand, i) => {
       if (typeof operand === 'number') total += alignFloats(operand);
-      else if (!this.resident.blockOf(operand.tensor.data)) total += alignFloats(operand.tensor.size);
-    }
+      else if (!residents[i]) total += alignFloats(operand.tensor.size);
+    });
     this.ensureStaging(total);
     let ptr = this.staging?.ptr ?? 0;
     const buffers: WasmF32[] = [];
-    for (const operand of operands) {
-      const resident = typeof operand === 'number' ? undefined : this.resident.blockOf(operand.tensor.data);
+    for (let i = 0; i < operands.length; i++) {
+      const operand = operands[i]!;
+      const resident = residents[i];
       if (resident) {
         buffers.push(resident);
         continue;
@@ -601,7 +597,6 @@ type Operand = TensorOperand | number;
 const read = (tensor: Tensor): TensorOperand => ({ tensor, use: 'read' });
 const write = (tensor: Tensor): TensorOperand => ({ tensor, use: 'write' });
 const update = (tensor: Tensor): TensorOperand => ({ tensor, use: 'update' });
-
 
 function checkSize(what: string, t: Tensor, expected: number): void {
   if (t.size !== expected) throw new RangeError(`${what} ${formatShape(t.shape, false)} holds ${t.size} values; the window geometry needs ${expected}`);
