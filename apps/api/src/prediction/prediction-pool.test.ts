@@ -83,8 +83,11 @@ describe('PredictionPool', () => {
     const pool = newPool({ threads: 1, threadCacheBytes: 1e9 });
     await pool.run({ version: v, rows: 1, inputs: inputs(1), work: 1 });
     const before = pool.describe()[0]!.threadId;
-    // About 2 × 9.5 billion multiply-adds (seconds of compute): the failure must come long before.
-    const running = [pool.run({ version: v, rows: 5000, inputs: inputs(5000), work: 5000 }), pool.run({ version: v, rows: 5000, inputs: inputs(5000), work: 5000 })];
+    // About 2 × 9.5 billion multiply-adds (~0.5 s each on the WebAssembly kernels): the failure must come long before.
+    // Both inputs exist before either request is sent: built in between (half a second of Math.sin), the first
+    // request could finish before the second was even posted.
+    const [first, second] = [inputs(5000), inputs(5000)];
+    const running = [pool.run({ version: v, rows: 5000, inputs: first, work: 5000 }), pool.run({ version: v, rows: 5000, inputs: second, work: 5000 })];
     await new Promise((resolve) => setTimeout(resolve, 50));
     const killedAt = performance.now();
     await pool.terminateThread(0);
