@@ -73,7 +73,9 @@ describe('prediction under load (RELIABILITY 16)', () => {
     // Three requests rather than ten: one already blocks the loop for its whole compute.
     const { p99, max, seconds } = await underLoad({ threads: 0 }, 3);
     console.log(`inline: 3 × ${MAX_ROWS} rows in ${seconds.toFixed(1)} s; event-loop delay p99 ${p99.toFixed(1)} ms, max ${max.toFixed(1)} ms`);
-    // Twice the limit above, not the compute time itself (which the machine's load moves): enough to fail that test.
-    expect(p99).toBeGreaterThan(100);
+    // Each inline batch holds the loop for its whole compute (about 100 ms here; conversions take turns, so two
+    // batches' computes no longer run back to back): the test above would fail. Its limit, not the compute time
+    // itself, which the machine's load moves.
+    expect(p99).toBeGreaterThan(50);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../errors.js';
 import { readPredictionInputs } from './instances.js';
+import { TurnBudget } from './turn-budget.js';
 
 const single = { inputNames: ['x'], inputShapes: [[2, 2]] };
 const pair = { inputNames: ['a', 'b'], inputShapes: [[2], [1]] };
@@ -54,9 +55,9 @@ describe('readPredictionInputs', () => {
       setImmediate(other);
     };
     setImmediate(other);
-    const sliced = await readPredictionInputs({ instances }, model, 10_000, 10_000);
+    const sliced = await readPredictionInputs({ instances }, model, 10_000, new TurnBudget(10_000));
     converting = false;
-    const whole = await readPredictionInputs({ instances }, model, 10_000, Infinity);
+    const whole = await readPredictionInputs({ instances }, model, 10_000, new TurnBudget(Infinity));
     // 200,000 values in slices of 10,000: the timer got a turn between slices.
     expect(turns).toBeGreaterThan(5);
     expect(Buffer.from(sliced.inputs[0]!.buffer).equals(Buffer.from(whole.inputs[0]!.buffer))).toBe(true);

@@ -1,6 +1,5 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import { AppError } from '../errors.js';
-import { TurnBudget, VALUES_PER_TURN } from './turn-budget.js';
+import { eventLoopBudget, type TurnBudget } from './turn-budget.js';
 
 /** A model's inputs as the predictor needs them: one flat Float32Array per input, `rows` samples each. */
 export interface PredictionInputs {
@@ -57,18 +56,17 @@ function writeSample(value: unknown, shape: readonly number[], size: number, out
 /**
  * Reads a TensorFlow Serving predict body: `{"instances": [...]}` (one entry per sample; an object of named inputs for
  * multi-input models) or `{"inputs": ...}` (columnar: the batch, or an object of batches by input name). Large bodies
- * are converted a slice at a time, giving the event loop a turn between slices.
+ * are converted a slice at a time, within the event loop's budget shared with every other conversion (`turns`).
  */
 export async function readPredictionInputs(
   body: { instances?: unknown[] | undefined; inputs?: unknown },
   model: { inputNames: readonly string[]; inputShapes: readonly (readonly number[])[] },
   maxRows: number,
-  valuesPerTurn = VALUES_PER_TURN,
+  turns: TurnBudget = eventLoopBudget,
 ): Promise<PredictionInputs> {
   const { inputNames, inputShapes } = model;
   const sizes = inputShapes.map((s) => s.reduce((a, b) => a * b, 1));
   const named = inputNames.length > 1;
-  const turns = new TurnBudget(valuesPerTurn);
   if (body.instances !== undefined) {
     const instances = body.instances;
     const rows = instances.length;
@@ -85,8 +83,8 @@ export async function readPredictionInputs(
           }
           value = (instance as Record<string, unknown>)[name];
         }
+        if (!turns.take(sizes[k]!)) await turns.wait(sizes[k]!);
         writeSample(value, inputShapes[k]!, sizes[k]!, inputs[k]!, r * sizes[k]!, () => (named ? `instances[${r}].${name}` : `instances[${r}]`));
-        if (turns.spend(sizes[k]!)) await nextTurn();
       }
     }
     return { rows, inputs, form: 'row' };
@@ -106,8 +104,8 @@ export async function readPredictionInputs(
     checkRows(rows, maxRows, path);
     const out = new Float32Array(rows * sizes[k]!);
     for (let r = 0; r < rows; r++) {
+      if (!turns.take(sizes[k]!)) await turns.wait(sizes[k]!);
       writeSample(batch[r], inputShapes[k]!, sizes[k]!, out, r * sizes[k]!, () => `${path}[${r}]`);
-      if (turns.spend(sizes[k]!)) await nextTurn();
     }
     inputs.push(out);
   }

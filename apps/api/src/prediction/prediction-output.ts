@@ -1,7 +1,6 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { PredictionInputs } from './instances.js';
 import type { PredictionOutput } from './run-model.js';
-import { TurnBudget } from './turn-budget.js';
+import { eventLoopBudget } from './turn-budget.js';
 
 /** One sample's values from `offset`, nested to `shape`. */
 function nest(data: ArrayLike<number>, offset: number, shape: readonly number[], depth = 0): unknown[] {
@@ -18,14 +17,15 @@ function nest(data: ArrayLike<number>, offset: number, shape: readonly number[],
 
 /**
  * Flat values of `rows` samples back into nested arrays of `shape` each (a scalar per sample when the shape is []).
- * A slice at a time: 10 concurrent maximum answers built in one go each held the event loop for 20 to 200 ms.
+ * A slice at a time, within the event loop's budget: 10 concurrent maximum answers built in one go each held the
+ * event loop for 20 to 200 ms.
  */
-export async function unflatten(data: ArrayLike<number>, rows: number, shape: readonly number[], turns = new TurnBudget()): Promise<unknown[]> {
+export async function unflatten(data: ArrayLike<number>, rows: number, shape: readonly number[]): Promise<unknown[]> {
   const size = shape.reduce((a, b) => a * b, 1);
   const out = new Array<unknown>(rows);
   for (let r = 0; r < rows; r++) {
+    if (!eventLoopBudget.take(size)) await eventLoopBudget.wait(size);
     out[r] = shape.length === 0 ? data[r] : nest(data, r * size, shape);
-    if (turns.spend(size)) await nextTurn();
   }
   return out;
 }
@@ -35,9 +35,8 @@ export async function unflatten(data: ArrayLike<number>, rows: number, shape: re
  * multi-output models), column form gives the batch (or an object of batches by output name).
  */
 export async function formatValues(outputs: readonly PredictionOutput[], outputNames: readonly string[], rows: number, form: PredictionInputs['form']): Promise<unknown> {
-  const turns = new TurnBudget();
   const perSample: unknown[][] = [];
-  for (const output of outputs) perSample.push(await unflatten(output.data, rows, output.shape.slice(1), turns));
+  for (const output of outputs) perSample.push(await unflatten(output.data, rows, output.shape.slice(1)));
   if (outputNames.length === 1) return perSample[0];
   if (form === 'row') return Array.from({ length: rows }, (_, r) => Object.fromEntries(outputNames.map((name, k) => [name, perSample[k]![r]])));
   return Object.fromEntries(outputNames.map((name, k) => [name, perSample[k]]));
