@@ -2,6 +2,6 @@
 export { gemm, gemmScratchBytes, heapBase } from './gemm';
 export { avgPool, avgPoolBackward, col2im, im2col, maxPool, maxPoolBackward } from './window';
 export { addRowVector, axpy, scale, sumRows } from './rows';
-export { adamUpdate } from './optimizers';
+export { optimizerUpdate } from './optimizers';
 export { reluBackward, reluForward } from './activations';
 export { lstmForwardSigmoidTanh } from './lstm';

@@ -1,68 +1,292 @@
 /*
- * Fused optimizer updates: one pass over a parameter tensor and its slots instead of one per formula term. Each
- * performs the float operations of its TypeScript twin (src/kernels/optimizer-updates.ts) in f64, two lanes at a
- * time, rounding to f32 exactly where the JS stores into a Float32Array, so results are bitwise equal to the JS
- * backend's and every element is computed the same way whatever the range.
+ * Fused optimizer updates: one pass over a parameter tensor and its slots instead of one per formula term. Each rule
+ * performs the float operations of its TypeScript twin (src/kernels/optimizer-updates.ts) in f64, in the same order,
+ * two lanes at a time, rounding to f32 exactly where the JS stores into a Float32Array (and going on with the rounded
+ * value, as the JS reads the slot back), so results are bitwise equal to the JS backend's and every element is
+ * computed the same way whatever the range. A rule's step is written once: pairs of elements run it with 8-byte loads
+ * and stores, an odd last element with 4-byte ones in lane 0 (lanes never mix, so its bits are the same).
  */
 
-/** Adam on elements [i0, i1); `vHat` is 0 without AMSGrad. See adamUpdate in src/kernels/optimizer-updates.ts. */
-export function adamUpdate(
-  w: usize, g: usize, m: usize, v: usize, vHat: usize,
-  alpha: f64, beta1: f64, beta2: f64, epsilon: f64,
+// Rule codes: the index of each rule in OPTIMIZER_RULES (src/kernels/optimizer-updates.ts).
+const ADAM = 0;
+const SGD = 1;
+const SGD_MOMENTUM = 2;
+const SGD_NESTEROV = 3;
+const RMSPROP = 4;
+const ADAGRAD = 5;
+const ADAMAX = 6;
+const NADAM = 7;
+const ADADELTA = 8;
+const LION = 9;
+
+/**
+ * One step of `rule` on elements [i0, i1) of w from the gradient g, with the rule's slots s0..s2 (0 for an absent
+ * optional one) and its per-step scalars c0..c7 in OPTIMIZER_RULES order (unused ones are ignored).
+ */
+export function optimizerUpdate(
+  rule: i32, w: usize, g: usize, s0: usize, s1: usize, s2: usize,
+  c0: f64, c1: f64, c2: f64, c3: f64, c4: f64, c5: f64, c6: f64, c7: f64,
   i0: i32, i1: i32,
 ): void {
-  const c1 = f64x2.splat(1 - beta1);
-  const c2 = f64x2.splat(1 - beta2);
-  const a = f64x2.splat(alpha);
-  const eps = f64x2.splat(epsilon);
+  switch (rule) {
+    case ADAM: adam(w, g, s0, s1, s2, c0, c1, c2, c3, i0, i1); break;
+    case SGD: sgd(w, g, c0, i0, i1); break;
+    case SGD_MOMENTUM: sgdMomentum(w, g, s0, c0, c1, false, i0, i1); break;
+    case SGD_NESTEROV: sgdMomentum(w, g, s0, c0, c1, true, i0, i1); break;
+    case RMSPROP: rmsprop(w, g, s0, s1, s2, c0, c1, c2, c3, i0, i1); break;
+    case ADAGRAD: adagrad(w, g, s0, c0, c1, i0, i1); break;
+    case ADAMAX: adamax(w, g, s0, s1, c0, c1, c2, c3, c4, i0, i1); break;
+    case NADAM: nadam(w, g, s0, s1, c0, c1, c2, c3, c4, c5, c6, c7, i0, i1); break;
+    case ADADELTA: adadelta(w, g, s0, s1, c0, c1, c2, i0, i1); break;
+    case LION: lion(w, g, s0, c0, c1, c2, i0, i1); break;
+    default: unreachable();
+  }
+}
+
+function adam(w: usize, g: usize, m: usize, v: usize, vHat: usize, alpha: f64, beta1: f64, beta2: f64, epsilon: f64, i0: i32, i1: i32): void {
+  const a = splat(alpha);
+  const c1 = splat(1 - beta1);
+  const c2 = splat(1 - beta2);
+  const eps = splat(epsilon);
+  const nan = defaultNaN(eps);
   let i = i0;
-  for (; i + 2 <= i1; i += 2) {
-    const at = <usize>i << 2;
-    const gi = promote(g + at);
-    const mo = promote(m + at);
-    const vo = promote(v + at);
-    const mi = round(f64x2.add(mo, f64x2.mul(f64x2.sub(gi, mo), c1)));
-    let vi = round(f64x2.add(vo, f64x2.mul(f64x2.sub(f64x2.mul(gi, gi), vo), c2)));
-    store2(m + at, mi);
-    store2(v + at, vi);
-    if (vHat) {
-      vi = f64x2.max(promote(vHat + at), vi);
-      store2(vHat + at, vi);
-    }
-    const step = f64x2.div(f64x2.mul(mi, a), f64x2.add(f64x2.sqrt(vi), eps));
-    store2(w + at, f64x2.sub(promote(w + at), step));
+  for (; i + 2 <= i1; i += 2) adamAt(<usize>i << 2, true, w, g, m, v, vHat, a, c1, c2, eps, nan);
+  if (i < i1) adamAt(<usize>i << 2, false, w, g, m, v, vHat, a, c1, c2, eps, nan);
+}
+
+// @ts-ignore: decorator
+@inline function adamAt(o: usize, pair: bool, w: usize, g: usize, m: usize, v: usize, vHat: usize, a: v128, c1: v128, c2: v128, eps: v128, nan: v128): void {
+  const gi = ld(g + o, pair);
+  const mo = ld(m + o, pair);
+  const vo = ld(v + o, pair);
+  const mi = put(m + o, add(mo, mul(sub(gi, mo), c1)), pair);
+  let vi = put(v + o, add(vo, mul(sub(mul(gi, gi), vo), c2)), pair);
+  if (vHat) vi = put(vHat + o, max(ld(vHat + o, pair), vi, nan), pair);
+  put(w + o, sub(ld(w + o, pair), div(mul(mi, a), add(sqrt(vi), eps))), pair);
+}
+
+function sgd(w: usize, g: usize, lr: f64, i0: i32, i1: i32): void {
+  const l = splat(lr);
+  let i = i0;
+  for (; i + 2 <= i1; i += 2) sgdAt(<usize>i << 2, true, w, g, l);
+  if (i < i1) sgdAt(<usize>i << 2, false, w, g, l);
+}
+
+// @ts-ignore: decorator
+@inline function sgdAt(o: usize, pair: bool, w: usize, g: usize, lr: v128): void {
+  put(w + o, sub(ld(w + o, pair), mul(ld(g + o, pair), lr)), pair);
+}
+
+function sgdMomentum(w: usize, g: usize, velocity: usize, lr: f64, momentum: f64, nesterov: bool, i0: i32, i1: i32): void {
+  const l = splat(lr);
+  const mu = splat(momentum);
+  let i = i0;
+  for (; i + 2 <= i1; i += 2) sgdMomentumAt(<usize>i << 2, true, w, g, velocity, l, mu, nesterov);
+  if (i < i1) sgdMomentumAt(<usize>i << 2, false, w, g, velocity, l, mu, nesterov);
+}
+
+// @ts-ignore: decorator
+@inline function sgdMomentumAt(o: usize, pair: bool, w: usize, g: usize, velocity: usize, lr: v128, mu: v128, nesterov: bool): void {
+  const gi = ld(g + o, pair);
+  const vel = put(velocity + o, sub(mul(ld(velocity + o, pair), mu), mul(gi, lr)), pair);
+  put(w + o, add(ld(w + o, pair), nesterov ? sub(mul(vel, mu), mul(gi, lr)) : vel), pair);
+}
+
+function rmsprop(w: usize, g: usize, velocity: usize, momentum: usize, average: usize, lr: f64, rho: f64, mu: f64, epsilon: f64, i0: i32, i1: i32): void {
+  const l = splat(lr);
+  const r = splat(rho);
+  const c = splat(1 - rho);
+  const m = splat(mu);
+  const eps = splat(epsilon);
+  let i = i0;
+  for (; i + 2 <= i1; i += 2) rmspropAt(<usize>i << 2, true, w, g, velocity, momentum, average, l, r, c, m, eps);
+  if (i < i1) rmspropAt(<usize>i << 2, false, w, g, velocity, momentum, average, l, r, c, m, eps);
+}
+
+/** `c` = 1 - ρ; `momentum` and `average` may be 0 (no momentum, not centered). */
+// @ts-ignore: decorator
+@inline function rmspropAt(
+  o: usize, pair: bool, w: usize, g: usize, velocity: usize, momentum: usize, average: usize,
+  lr: v128, rho: v128, c: v128, mu: v128, eps: v128,
+): void {
+  const gi = ld(g + o, pair);
+  const vel = put(velocity + o, add(mul(rho, ld(velocity + o, pair)), mul(mul(c, gi), gi)), pair);
+  let denominator = add(vel, eps);
+  if (average) {
+    const avg = put(average + o, add(mul(rho, ld(average + o, pair)), mul(c, gi)), pair);
+    denominator = add(sub(vel, mul(avg, avg)), eps);
   }
-  for (; i < i1; i++) {
-    const at = <usize>i << 2;
-    const gi = <f64>load<f32>(g + at);
-    const mo = <f64>load<f32>(m + at);
-    const vo = <f64>load<f32>(v + at);
-    const mi = <f64><f32>(mo + (gi - mo) * (1 - beta1));
-    let vi = <f64><f32>(vo + (gi * gi - vo) * (1 - beta2));
-    store<f32>(m + at, <f32>mi);
-    store<f32>(v + at, <f32>vi);
-    if (vHat) {
-      vi = Math.max(<f64>load<f32>(vHat + at), vi);
-      store<f32>(vHat + at, <f32>vi);
-    }
-    store<f32>(w + at, <f32>(<f64>load<f32>(w + at) - (mi * alpha) / (Math.sqrt(vi) + epsilon)));
-  }
+  let increment = div(mul(lr, gi), sqrt(denominator));
+  if (momentum) increment = put(momentum + o, add(mul(mu, ld(momentum + o, pair)), increment), pair);
+  put(w + o, sub(ld(w + o, pair), increment), pair);
 }
 
-/** Two f32 at `p` as f64 lanes. */
-// @ts-ignore: decorator
-@inline function promote(p: usize): v128 {
-  return f64x2.promote_low_f32x4(v128.load64_zero(p));
+function adagrad(w: usize, g: usize, acc: usize, lr: f64, epsilon: f64, i0: i32, i1: i32): void {
+  const l = splat(lr);
+  const eps = splat(epsilon);
+  let i = i0;
+  for (; i + 2 <= i1; i += 2) adagradAt(<usize>i << 2, true, w, g, acc, l, eps);
+  if (i < i1) adagradAt(<usize>i << 2, false, w, g, acc, l, eps);
 }
 
-/** Rounds both lanes to f32 and back: the value a Float32Array store and reload gives. */
 // @ts-ignore: decorator
-@inline function round(x: v128): v128 {
-  return f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(x));
+@inline function adagradAt(o: usize, pair: bool, w: usize, g: usize, acc: usize, lr: v128, eps: v128): void {
+  const gi = ld(g + o, pair);
+  const a = put(acc + o, add(ld(acc + o, pair), mul(gi, gi)), pair);
+  put(w + o, sub(ld(w + o, pair), div(mul(lr, gi), sqrt(add(a, eps)))), pair);
 }
 
-/** Stores both lanes as f32 at `p`. */
-// @ts-ignore: decorator
-@inline function store2(p: usize, x: v128): void {
-  v128.store64_lane(p, f32x4.demote_f64x2_zero(x), 0);
+function adamax(w: usize, g: usize, m: usize, u: usize, lr: f64, beta1: f64, beta2: f64, epsilon: f64, correction: f64, i0: i32, i1: i32): void {
+  const l = splat(lr);
+  const c1 = splat(1 - beta1);
+  const b2 = splat(beta2);
+  const eps = splat(epsilon);
+  const k = splat(correction);
+  const nan = defaultNaN(eps);
+  let i = i0;
+  for (; i + 2 <= i1; i += 2) adamaxAt(<usize>i << 2, true, w, g, m, u, l, c1, b2, eps, k, nan);
+  if (i < i1) adamaxAt(<usize>i << 2, false, w, g, m, u, l, c1, b2, eps, k, nan);
 }
+
+// @ts-ignore: decorator
+@inline function adamaxAt(o: usize, pair: bool, w: usize, g: usize, m: usize, u: usize, lr: v128, c1: v128, b2: v128, eps: v128, correction: v128, nan: v128): void {
+  const gi = ld(g + o, pair);
+  const mo = ld(m + o, pair);
+  const mi = put(m + o, add(mo, mul(sub(gi, mo), c1)), pair);
+  const ui = put(u + o, max(mul(b2, ld(u + o, pair)), f64x2.abs(gi), nan), pair);
+  put(w + o, sub(ld(w + o, pair), div(mul(lr, mi), mul(correction, add(ui, eps)))), pair);
+}
+
+function nadam(
+  w: usize, g: usize, m: usize, v: usize,
+  lr: f64, beta1: f64, beta2: f64, epsilon: f64, uT: f64, uNext: f64, productT: f64, beta2Power: f64,
+  i0: i32, i1: i32,
+): void {
+  // Each a subterm the JS computes on its own (1 - β1, 1 - Πμ·μ_{t+1}, …), so the same f64 value.
+  const l = splat(lr);
+  const c1 = splat(1 - beta1);
+  const c2 = splat(1 - beta2);
+  const eps = splat(epsilon);
+  const un = splat(uNext);
+  const dn = splat(1 - productT * uNext);
+  const cg = splat(1 - uT);
+  const dt = splat(1 - productT);
+  const dv = splat(1 - beta2Power);
+  let i = i0;
+  for (; i + 2 <= i1; i += 2) nadamAt(<usize>i << 2, true, w, g, m, v, l, c1, c2, eps, un, dn, cg, dt, dv);
+  if (i < i1) nadamAt(<usize>i << 2, false, w, g, m, v, l, c1, c2, eps, un, dn, cg, dt, dv);
+}
+
+/** m̂ = uNext·m/dn + cg·g/dt, v̂ = v/dv with dn = 1 - Πμ·μ_{t+1}, cg = 1 - μ_t, dt = 1 - Πμ, dv = 1 - β2^t. */
+// @ts-ignore: decorator
+@inline function nadamAt(
+  o: usize, pair: bool, w: usize, g: usize, m: usize, v: usize,
+  lr: v128, c1: v128, c2: v128, eps: v128, uNext: v128, dn: v128, cg: v128, dt: v128, dv: v128,
+): void {
+  const gi = ld(g + o, pair);
+  const mo = ld(m + o, pair);
+  const vo = ld(v + o, pair);
+  const mi = put(m + o, add(mo, mul(sub(gi, mo), c1)), pair);
+  const vi = put(v + o, add(vo, mul(sub(mul(gi, gi), vo), c2)), pair);
+  const mHat = add(div(mul(uNext, mi), dn), div(mul(cg, gi), dt));
+  const vHat = div(vi, dv);
+  put(w + o, sub(ld(w + o, pair), div(mul(mHat, lr), add(sqrt(vHat), eps))), pair);
+}
+
+function adadelta(w: usize, g: usize, accGrad: usize, accDelta: usize, lr: f64, rho: f64, epsilon: f64, i0: i32, i1: i32): void {
+  const l = splat(lr);
+  const r = splat(rho);
+  const c = splat(1 - rho);
+  const eps = splat(epsilon);
+  let i = i0;
+  for (; i + 2 <= i1; i += 2) adadeltaAt(<usize>i << 2, true, w, g, accGrad, accDelta, l, r, c, eps);
+  if (i < i1) adadeltaAt(<usize>i << 2, false, w, g, accGrad, accDelta, l, r, c, eps);
+}
+
+/** `c` = 1 - ρ; Δ = (-(sqrt(E[Δ²] + ε)·g)) / sqrt(E[g²] + ε), negated before the division as in the JS. */
+// @ts-ignore: decorator
+@inline function adadeltaAt(o: usize, pair: bool, w: usize, g: usize, accGrad: usize, accDelta: usize, lr: v128, rho: v128, c: v128, eps: v128): void {
+  const gi = ld(g + o, pair);
+  const ag = put(accGrad + o, add(mul(rho, ld(accGrad + o, pair)), mul(mul(c, gi), gi)), pair);
+  const ad = ld(accDelta + o, pair);
+  const delta = div(f64x2.neg(mul(sqrt(add(ad, eps)), gi)), sqrt(add(ag, eps)));
+  put(accDelta + o, add(mul(rho, ad), mul(mul(c, delta), delta)), pair);
+  put(w + o, add(ld(w + o, pair), mul(lr, delta)), pair);
+}
+
+function lion(w: usize, g: usize, m: usize, lr: f64, beta1: f64, beta2: f64, i0: i32, i1: i32): void {
+  const l = splat(lr);
+  const b1 = splat(beta1);
+  const c1 = splat(1 - beta1);
+  const b2 = splat(beta2);
+  const c2 = splat(1 - beta2);
+  let i = i0;
+  for (; i + 2 <= i1; i += 2) lionAt(<usize>i << 2, true, w, g, m, l, b1, c1, b2, c2);
+  if (i < i1) lionAt(<usize>i << 2, false, w, g, m, l, b1, c1, b2, c2);
+}
+
+// @ts-ignore: decorator
+@inline function lionAt(o: usize, pair: bool, w: usize, g: usize, m: usize, lr: v128, b1: v128, c1: v128, b2: v128, c2: v128): void {
+  const gi = ld(g + o, pair);
+  const mo = ld(m + o, pair);
+  put(w + o, sub(ld(w + o, pair), mul(lr, sign(add(mul(mo, b1), mul(gi, c1))))), pair);
+  put(m + o, add(mul(mo, b2), mul(gi, c2)), pair);
+}
+
+/** Math.sign lane by lane: ±1 where x > 0 or x < 0, else x itself (±0 and NaN, which no comparison holds for). */
+// @ts-ignore: decorator
+@inline function sign(x: v128): v128 {
+  const zero = f64x2.splat(0);
+  const positive = v128.bitselect(f64x2.splat(1), x, f64x2.gt(x, zero));
+  return v128.bitselect(f64x2.splat(-1), positive, f64x2.lt(x, zero));
+}
+
+/** f32 at `p` as f64 lanes: two with `pair`, else one in lane 0 (an odd last element). */
+// @ts-ignore: decorator
+@inline function ld(p: usize, pair: bool): v128 {
+  return f64x2.promote_low_f32x4(pair ? v128.load64_zero(p) : v128.load32_zero(p));
+}
+
+/** Stores the lanes (two with `pair`, else lane 0) as f32 at `p`; returns them as read back: rounded to f32. */
+// @ts-ignore: decorator
+@inline function put(p: usize, x: v128, pair: bool): v128 {
+  const f = f32x4.demote_f64x2_zero(x);
+  if (pair) v128.store64_lane(p, f, 0);
+  else v128.store32_lane(p, f, 0);
+  return f64x2.promote_low_f32x4(f);
+}
+
+/**
+ * Math.max lane by lane, NaN bits included. f64x2.max already agrees on numbers (max(-0, +0) = +0) and gives NaN when
+ * either lane is NaN, but a canonical NaN of either sign, while V8's Math.max answers any NaN operand with the
+ * machine's default NaN (on x64 0xFFF8…, the result of 0/0): `nan`, from defaultNaN.
+ */
+// @ts-ignore: decorator
+@inline function max(a: v128, b: v128, nan: v128): v128 {
+  const m = f64x2.max(a, b);
+  return v128.bitselect(nan, m, f64x2.ne(m, m));
+}
+
+/**
+ * 0/0 computed at run time, so it is the machine's default NaN (binaryen would fold a constant 0/0 into a canonical
+ * one). `x` is any splatted scalar: x - x is 0 for a finite x (and NaN anyway otherwise).
+ */
+// @ts-ignore: decorator
+@inline function defaultNaN(x: v128): v128 {
+  const zero = f64x2.sub(x, x);
+  return f64x2.div(zero, zero);
+}
+
+// Short names for the f64x2 operations, so each step reads like its JS loop; sqrt is correctly rounded like Math.sqrt.
+// @ts-ignore: decorator
+@inline function splat(x: f64): v128 { return f64x2.splat(x); }
+// @ts-ignore: decorator
+@inline function add(a: v128, b: v128): v128 { return f64x2.add(a, b); }
+// @ts-ignore: decorator
+@inline function sub(a: v128, b: v128): v128 { return f64x2.sub(a, b); }
+// @ts-ignore: decorator
+@inline function mul(a: v128, b: v128): v128 { return f64x2.mul(a, b); }
+// @ts-ignore: decorator
+@inline function div(a: v128, b: v128): v128 { return f64x2.div(a, b); }
+// @ts-ignore: decorator
+@inline function sqrt(a: v128): v128 { return f64x2.sqrt(a); }

@@ -1,12 +1,12 @@
 import type { ActivationKernel } from '../kernels/activations.js';
 import type { LstmKinds, LstmStepTensors } from '../kernels/lstm-cell.js';
-import type { AdamCoefficients } from '../kernels/optimizer-updates.js';
+import type { OptimizerRule, Slots, UpdateCoefficients } from '../kernels/optimizer-updates.js';
 import type { ChannelRange, WindowGeometry } from '../kernels/window-geometry.js';
 import type { FloatArray, Shape, Tensor } from '../tensor.js';
 
 export type { ChannelRange, WindowGeometry } from '../kernels/window-geometry.js';
 export type { ActivationKernel } from '../kernels/activations.js';
-export type { AdamCoefficients } from '../kernels/optimizer-updates.js';
+export type { AdamCoefficients, OptimizerRule, Slots, UpdateCoefficients } from '../kernels/optimizer-updates.js';
 export type { LstmKinds, LstmStepTensors } from '../kernels/lstm-cell.js';
 
 /** What a Backend.step runs: each kind has its own memory plans (their tensors differ). */
@@ -86,10 +86,10 @@ export interface Backend {
   /** out = x · s. */
   scale(x: Tensor, s: number, out?: Tensor): Tensor;
   /**
-   * Adam's update of `value` in place from `grad`, with its slots m and v (and vHat for AMSGrad) updated in place:
-   * one fused pass (see kernels/optimizer-updates.ts).
+   * One optimizer step of `rule` on `value` in place from `grad`, its slots (in the rule's order, an optional one null)
+   * updated in place: one fused pass (see kernels/optimizer-updates.ts).
    */
-  adamUpdate(value: Tensor, grad: Tensor, m: Tensor, v: Tensor, vHat: Tensor | null, c: AdamCoefficients): void;
+  optimizerUpdate<R extends OptimizerRule>(rule: R, value: Tensor, grad: Tensor, slots: Slots<Tensor>, c: UpdateCoefficients<R>): void;
   /** Sets every element to `value`. */
   fill(t: Tensor, value: number): void;
   /** Σ x[i], accumulated in float64. */

@@ -1,7 +1,7 @@
 import { type ActivationKernel, activationBackward, activationForward } from '../kernels/activations.js';
 import { col2im, im2col } from '../kernels/im2col.js';
 import { type LstmKinds, type LstmStepTensors, lstmCellBackward, lstmCellForward } from '../kernels/lstm-cell.js';
-import { type AdamCoefficients, adamUpdate } from '../kernels/optimizer-updates.js';
+import { type OptimizerRule, type Slots, type UpdateCoefficients, optimizerUpdate } from '../kernels/optimizer-updates.js';
 import { matmulNN, matmulNT, matmulTN } from '../kernels/matmul.js';
 import { avgPool, avgPoolBackward, maxPool, maxPoolBackward } from '../kernels/pooling.js';
 import type { ChannelRange, WindowGeometry } from '../kernels/window-geometry.js';
@@ -9,7 +9,7 @@ import { addRowVector, sumRows } from '../kernels/rows.js';
 import { type FloatArray, type Shape, type Tensor, formatShape, shapeSize } from '../tensor.js';
 import type { Backend, MatmulOptions, StepKind } from './backend.js';
 import { matmulDims } from './matmul-dims.js';
-import { checkActivationGradient, checkSlots, lstmDims } from './op-checks.js';
+import { checkActivationGradient, checkOptimizerUpdate, lstmDims } from './op-checks.js';
 
 /** A tensor over storage the backend handed out (a JS-heap array, or a view into a WebAssembly memory). */
 export class JsTensor implements Tensor {
@@ -203,9 +203,9 @@ export class JsBackend implements Backend {
     return this.map(x, (v) => v * s, out);
   }
 
-  adamUpdate(value: Tensor, grad: Tensor, m: Tensor, v: Tensor, vHat: Tensor | null, c: AdamCoefficients): void {
-    checkSlots('adam', value, [grad, m, v, vHat]);
-    adamUpdate(value.data, grad.data, m.data, v.data, vHat?.data ?? null, c, 0, value.size);
+  optimizerUpdate<R extends OptimizerRule>(rule: R, value: Tensor, grad: Tensor, slots: Slots<Tensor>, c: UpdateCoefficients<R>): void {
+    checkOptimizerUpdate(rule, value, grad, slots);
+    optimizerUpdate(rule, value.data, grad.data, slots.map((s) => s?.data), c, 0, value.size);
   }
 
   fill(t: Tensor, value: number): void {

@@ -1,3 +1,4 @@
+import { OPTIMIZER_RULES, type OptimizerRule, type Slots } from '../kernels/optimizer-updates.js';
 import { type Tensor, formatShape } from '../tensor.js';
 
 /* Argument checks shared by both backends' element-wise, LSTM and optimizer ops, so both reject alike. */
@@ -19,9 +20,17 @@ export function lstmDims(z: Tensor, cPrev: Tensor): [rows: number, units: number
   return [rows, units];
 }
 
-/** An optimizer's gradient and slots must each hold as many values as the parameter. */
-export function checkSlots(optimizer: string, value: Tensor, others: readonly (Tensor | null)[]): void {
-  for (const t of others) {
-    if (t && t.size !== value.size) throw new RangeError(`${optimizer} update: a tensor of ${t.size} values for a parameter of ${value.size}`);
+/**
+ * An optimizer update's gradient and slots: as many values as the parameter each, every slot the rule requires given
+ * (a kernel would write through a null pointer), none beyond the rule's.
+ */
+export function checkOptimizerUpdate(rule: OptimizerRule, value: Tensor, grad: Tensor, slots: Slots<Tensor>): void {
+  const names: readonly string[] = OPTIMIZER_RULES[rule].slots;
+  if (slots.length > names.length) throw new RangeError(`${rule} update: ${slots.length} slots; the rule has ${names.length}`);
+  names.forEach((name, i) => {
+    if (!slots[i] && !name.endsWith('?')) throw new RangeError(`${rule} update: slot ${name} missing`);
+  });
+  for (const t of [grad, ...slots]) {
+    if (t && t.size !== value.size) throw new RangeError(`${rule} update: a tensor of ${t.size} values for a parameter of ${value.size}`);
   }
 }

@@ -2,34 +2,162 @@ import type { FloatArray } from '../tensor.js';
 
 /*
  * Fused optimizer updates over a range of elements: one pass over a parameter tensor and its slots. They are the
- * reference the WebAssembly twins (assembly/optimizers.ts) match bit for bit.
+ * reference the WebAssembly twins (assembly/optimizers.ts) match bit for bit, so each loop is the optimizer's former
+ * loop verbatim: every term in float64, in the same order, rounded only where it is stored (and a slot read back after
+ * its store reads the rounded value).
  */
-
-/** The per-step scalars of Adam: alpha = lr·sqrt(1 - β2^t)/(1 - β1^t), computed once per step by the optimizer. */
-export interface AdamCoefficients {
-  readonly alpha: number;
-  readonly beta1: number;
-  readonly beta2: number;
-  readonly epsilon: number;
-}
 
 /**
- * Keras Adam on elements [start, end): m += (g - m)(1 - β1), v += (g² - v)(1 - β2), with AMSGrad (vHat given)
- * vHat = max(vHat, v), then w -= alpha·m / (sqrt(v or vHat) + ε). Every term in float64, rounded when stored.
+ * Every rule: its slots in order (a trailing `?` marks one that may be null, selecting a variant) and its per-step
+ * scalars in the order the kernel takes them as c0, c1, …; a rule's code is its index in this table. Scalars that
+ * depend on the step (bias corrections, Nadam's momentum schedule) are computed once per step by the optimizer.
  */
-export function adamUpdate(
-  w: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray, vHat: FloatArray | null, c: AdamCoefficients, start: number, end: number,
-): void {
-  const { alpha, beta1, beta2, epsilon } = c;
+export const OPTIMIZER_RULES = {
+  adam: { slots: ['m', 'v', 'vHat?'], coefficients: ['alpha', 'beta1', 'beta2', 'epsilon'] },
+  sgd: { slots: [], coefficients: ['lr'] },
+  sgdMomentum: { slots: ['velocity'], coefficients: ['lr', 'momentum'] },
+  sgdNesterov: { slots: ['velocity'], coefficients: ['lr', 'momentum'] },
+  rmsprop: { slots: ['velocity', 'momentum?', 'average?'], coefficients: ['lr', 'rho', 'momentum', 'epsilon'] },
+  adagrad: { slots: ['accumulator'], coefficients: ['lr', 'epsilon'] },
+  adamax: { slots: ['m', 'u'], coefficients: ['lr', 'beta1', 'beta2', 'epsilon', 'correction'] },
+  nadam: { slots: ['m', 'v'], coefficients: ['lr', 'beta1', 'beta2', 'epsilon', 'uT', 'uNext', 'productT', 'beta2Power'] },
+  adadelta: { slots: ['accGrad', 'accDelta'], coefficients: ['lr', 'rho', 'epsilon'] },
+  lion: { slots: ['m'], coefficients: ['lr', 'beta1', 'beta2'] },
+} as const satisfies Record<string, { slots: readonly string[]; coefficients: readonly string[] }>;
+
+export type OptimizerRule = keyof typeof OPTIMIZER_RULES;
+/** A rule's per-step scalars by name (for a union of rules, any one rule's). */
+export type UpdateCoefficients<R extends OptimizerRule> = R extends OptimizerRule
+  ? { readonly [K in (typeof OPTIMIZER_RULES)[R]['coefficients'][number]]: number }
+  : never;
+/** The per-step scalars of Adam: alpha = lr·sqrt(1 - β2^t)/(1 - β1^t), computed once per step by the optimizer. */
+export type AdamCoefficients = UpdateCoefficients<'adam'>;
+/** A rule's slots in its order; an optional one may be null or missing. */
+export type Slots<T> = readonly (T | null | undefined)[];
+
+type Update<R extends OptimizerRule> = (w: FloatArray, g: FloatArray, s: Slots<FloatArray>, c: UpdateCoefficients<R>, start: number, end: number) => void;
+
+/**
+ * Keras Adam: m += (g - m)(1 - β1), v += (g² - v)(1 - β2), with AMSGrad (vHat given) vHat = max(vHat, v), then
+ * w -= alpha·m / (sqrt(v or vHat) + ε).
+ */
+const adam: Update<'adam'> = (w, g, [m, v, vHat], { alpha, beta1, beta2, epsilon }, start, end) => {
   for (let i = start; i < end; i++) {
     const gi = g[i]!;
-    m[i] = m[i]! + (gi - m[i]!) * (1 - beta1);
-    v[i] = v[i]! + (gi * gi - v[i]!) * (1 - beta2);
-    let vi = v[i]!;
+    m![i] = m![i]! + (gi - m![i]!) * (1 - beta1);
+    v![i] = v![i]! + (gi * gi - v![i]!) * (1 - beta2);
+    let vi = v![i]!;
     if (vHat) {
       vHat[i] = Math.max(vHat[i]!, vi);
       vi = vHat[i]!;
     }
-    w[i] = w[i]! - (m[i]! * alpha) / (Math.sqrt(vi) + epsilon);
+    w[i] = w[i]! - (m![i]! * alpha) / (Math.sqrt(vi) + epsilon);
   }
+};
+
+/** Plain gradient descent: w -= g·lr. */
+const sgd: Update<'sgd'> = (w, g, _s, { lr }, start, end) => {
+  for (let i = start; i < end; i++) w[i] = w[i]! - g[i]! * lr;
+};
+
+/** SGD with momentum: velocity = momentum·velocity - lr·g, w += velocity. */
+const sgdMomentum: Update<'sgdMomentum'> = (w, g, [velocity], { lr, momentum: mu }, start, end) => {
+  for (let i = start; i < end; i++) {
+    velocity![i] = velocity![i]! * mu - g[i]! * lr;
+    w[i] = w[i]! + velocity![i]!;
+  }
+};
+
+/** SGD with Nesterov momentum: velocity as above, w += momentum·velocity - lr·g. */
+const sgdNesterov: Update<'sgdNesterov'> = (w, g, [velocity], { lr, momentum: mu }, start, end) => {
+  for (let i = start; i < end; i++) {
+    velocity![i] = velocity![i]! * mu - g[i]! * lr;
+    w[i] = w[i]! + (velocity![i]! * mu - g[i]! * lr);
+  }
+};
+
+/**
+ * RMSprop: s = ρs + (1 - ρ)g², Δ = lr·g / sqrt(s + ε), or centered (average given) ḡ = ρḡ + (1 - ρ)g and
+ * Δ = lr·g / sqrt(s - ḡ² + ε); w -= Δ, or with momentum (slot given) mom = momentum·mom + Δ, w -= mom.
+ */
+const rmsprop: Update<'rmsprop'> = (w, g, [velocity, momentum, average], { lr, rho, momentum: mu, epsilon }, start, end) => {
+  for (let i = start; i < end; i++) {
+    const gi = g[i]!;
+    velocity![i] = rho * velocity![i]! + (1 - rho) * gi * gi;
+    let denominator: number;
+    if (average) {
+      average[i] = rho * average[i]! + (1 - rho) * gi;
+      denominator = velocity![i]! - average[i]! * average[i]! + epsilon;
+    } else {
+      denominator = velocity![i]! + epsilon;
+    }
+    const increment = (lr * gi) / Math.sqrt(denominator);
+    if (momentum) {
+      momentum[i] = mu * momentum[i]! + increment;
+      w[i] = w[i]! - momentum[i]!;
+    } else {
+      w[i] = w[i]! - increment;
+    }
+  }
+};
+
+/** Adagrad: a += g², w -= lr·g / sqrt(a + ε). */
+const adagrad: Update<'adagrad'> = (w, g, [acc], { lr, epsilon }, start, end) => {
+  for (let i = start; i < end; i++) {
+    acc![i] = acc![i]! + g[i]! * g[i]!;
+    w[i] = w[i]! - (lr * g[i]!) / Math.sqrt(acc![i]! + epsilon);
+  }
+};
+
+/** Adamax: m += (g - m)(1 - β1), u = max(β2·u, |g|), w -= lr·m / (correction·(u + ε)), correction = 1 - β1^t. */
+const adamax: Update<'adamax'> = (w, g, [m, u], { lr, beta1, beta2, epsilon, correction }, start, end) => {
+  for (let i = start; i < end; i++) {
+    m![i] = m![i]! + (g[i]! - m![i]!) * (1 - beta1);
+    u![i] = Math.max(beta2 * u![i]!, Math.abs(g[i]!));
+    w[i] = w[i]! - (lr * m![i]!) / (correction * (u![i]! + epsilon));
+  }
+};
+
+/**
+ * Nadam: m and v as Adam's, m̂ = μ_{t+1}·m/(1 - Πμ·μ_{t+1}) + (1 - μ_t)·g/(1 - Πμ), v̂ = v/(1 - β2^t),
+ * w -= lr·m̂/(sqrt(v̂) + ε), with uT = μ_t, uNext = μ_{t+1}, productT = Πμ and beta2Power = β2^t.
+ */
+const nadam: Update<'nadam'> = (w, g, [m, v], { lr, beta1, beta2, epsilon, uT, uNext, productT, beta2Power }, start, end) => {
+  const productNext = productT * uNext;
+  for (let i = start; i < end; i++) {
+    const gi = g[i]!;
+    m![i] = m![i]! + (gi - m![i]!) * (1 - beta1);
+    v![i] = v![i]! + (gi * gi - v![i]!) * (1 - beta2);
+    const mHat = (uNext * m![i]!) / (1 - productNext) + ((1 - uT) * gi) / (1 - productT);
+    const vHat = v![i]! / (1 - beta2Power);
+    w[i] = w[i]! - (mHat * lr) / (Math.sqrt(vHat) + epsilon);
+  }
+};
+
+/** Adadelta: E[g²] = ρE[g²] + (1 - ρ)g², Δ = -sqrt(E[Δ²] + ε)/sqrt(E[g²] + ε)·g, E[Δ²] = ρE[Δ²] + (1 - ρ)Δ², w += lr·Δ. */
+const adadelta: Update<'adadelta'> = (w, g, [accGrad, accDelta], { lr, rho, epsilon }, start, end) => {
+  for (let i = start; i < end; i++) {
+    const gi = g[i]!;
+    accGrad![i] = rho * accGrad![i]! + (1 - rho) * gi * gi;
+    const delta = -(Math.sqrt(accDelta![i]! + epsilon) * gi) / Math.sqrt(accGrad![i]! + epsilon);
+    accDelta![i] = rho * accDelta![i]! + (1 - rho) * delta * delta;
+    w[i] = w[i]! + lr * delta;
+  }
+};
+
+/** Lion: w -= lr·sign(β1·m + (1 - β1)·g), then m = β2·m + (1 - β2)·g. */
+const lion: Update<'lion'> = (w, g, [m], { lr, beta1, beta2 }, start, end) => {
+  for (let i = start; i < end; i++) {
+    w[i] = w[i]! - lr * Math.sign(m![i]! * beta1 + g[i]! * (1 - beta1));
+    m![i] = m![i]! * beta2 + g[i]! * (1 - beta2);
+  }
+};
+
+const UPDATES: { [R in OptimizerRule]: Update<R> } = { adam, sgd, sgdMomentum, sgdNesterov, rmsprop, adagrad, adamax, nadam, adadelta, lion };
+
+/** One step of `rule` on elements [start, end) of w, its gradient g and its slots `s` (in the rule's order). */
+export function optimizerUpdate<R extends OptimizerRule>(
+  rule: R, w: FloatArray, g: FloatArray, s: Slots<FloatArray>, c: UpdateCoefficients<R>, start: number, end: number,
+): void {
+  UPDATES[rule](w, g, s, c, start, end);
 }

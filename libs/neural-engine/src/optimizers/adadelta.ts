@@ -41,17 +41,6 @@ export class Adadelta extends BaseOptimizer {
   }
 
   protected updateStep(variable: Variable, grad: Tensor, slots: readonly Tensor[], lr: number): void {
-    const { rho, epsilon } = this;
-    const w = variable.value.data;
-    const g = grad.data;
-    const accGrad = slots[0]!.data;
-    const accDelta = slots[1]!.data;
-    for (let i = 0; i < w.length; i++) {
-      const gi = g[i]!;
-      accGrad[i] = rho * accGrad[i]! + (1 - rho) * gi * gi;
-      const delta = -(Math.sqrt(accDelta[i]! + epsilon) * gi) / Math.sqrt(accGrad[i]! + epsilon);
-      accDelta[i] = rho * accDelta[i]! + (1 - rho) * delta * delta;
-      w[i] = w[i]! + lr * delta;
-    }
+    this.backend.optimizerUpdate('adadelta', variable.value, grad, slots, { lr, rho: this.rho, epsilon: this.epsilon });
   }
 }

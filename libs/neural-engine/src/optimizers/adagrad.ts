@@ -39,12 +39,6 @@ export class Adagrad extends BaseOptimizer {
   }
 
   protected updateStep(variable: Variable, grad: Tensor, slots: readonly Tensor[], lr: number): void {
-    const w = variable.value.data;
-    const g = grad.data;
-    const acc = slots[0]!.data;
-    for (let i = 0; i < w.length; i++) {
-      acc[i] = acc[i]! + g[i]! * g[i]!;
-      w[i] = w[i]! - (lr * g[i]!) / Math.sqrt(acc[i]! + this.epsilon);
-    }
+    this.backend.optimizerUpdate('adagrad', variable.value, grad, slots, { lr, epsilon: this.epsilon });
   }
 }

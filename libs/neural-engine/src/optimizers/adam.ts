@@ -58,7 +58,7 @@ export class Adam extends BaseOptimizer {
     const t = this.localStep;
     const { beta1, beta2, epsilon } = this;
     const alpha = (lr * Math.sqrt(1 - Math.pow(beta2, t))) / (1 - Math.pow(beta1, t));
-    this.backend.adamUpdate(variable.value, grad, slots[0]!, slots[1]!, slots[2] ?? null, { alpha, beta1, beta2, epsilon });
+    this.backend.optimizerUpdate('adam', variable.value, grad, slots, { alpha, beta1, beta2, epsilon });
   }
 }
 

@@ -45,14 +45,6 @@ export class Adamax extends BaseOptimizer {
   protected updateStep(variable: Variable, grad: Tensor, slots: readonly Tensor[], lr: number): void {
     const { beta1, beta2, epsilon } = this;
     const correction = 1 - Math.pow(beta1, this.localStep);
-    const w = variable.value.data;
-    const g = grad.data;
-    const m = slots[0]!.data;
-    const u = slots[1]!.data;
-    for (let i = 0; i < w.length; i++) {
-      m[i] = m[i]! + (g[i]! - m[i]!) * (1 - beta1);
-      u[i] = Math.max(beta2 * u[i]!, Math.abs(g[i]!));
-      w[i] = w[i]! - (lr * m[i]!) / (correction * (u[i]! + epsilon));
-    }
+    this.backend.optimizerUpdate('adamax', variable.value, grad, slots, { lr, beta1, beta2, epsilon, correction });
   }
 }

@@ -39,13 +39,6 @@ export class Lion extends BaseOptimizer {
   }
 
   protected updateStep(variable: Variable, grad: Tensor, slots: readonly Tensor[], lr: number): void {
-    const { beta1, beta2 } = this;
-    const w = variable.value.data;
-    const g = grad.data;
-    const m = slots[0]!.data;
-    for (let i = 0; i < w.length; i++) {
-      w[i] = w[i]! - lr * Math.sign(m[i]! * beta1 + g[i]! * (1 - beta1));
-      m[i] = m[i]! * beta2 + g[i]! * (1 - beta2);
-    }
+    this.backend.optimizerUpdate('lion', variable.value, grad, slots, { lr, beta1: this.beta1, beta2: this.beta2 });
   }
 }

@@ -56,23 +56,10 @@ export class Nadam extends BaseOptimizer {
   protected updateStep(variable: Variable, grad: Tensor, slots: readonly Tensor[], lr: number, globalSlots: readonly Tensor[]): void {
     const { beta1, beta2, epsilon } = this;
     const t = this.localStep;
-    const uT = this.mu(t);
-    const uNext = this.mu(t + 1);
+    const [uT, uNext] = [this.mu(t), this.mu(t + 1)];
     const productT = globalSlots[0]!.data[0]!;
-    const productNext = productT * uNext;
     const beta2Power = Math.pow(beta2, t);
-    const w = variable.value.data;
-    const g = grad.data;
-    const m = slots[0]!.data;
-    const v = slots[1]!.data;
-    for (let i = 0; i < w.length; i++) {
-      const gi = g[i]!;
-      m[i] = m[i]! + (gi - m[i]!) * (1 - beta1);
-      v[i] = v[i]! + (gi * gi - v[i]!) * (1 - beta2);
-      const mHat = (uNext * m[i]!) / (1 - productNext) + ((1 - uT) * gi) / (1 - productT);
-      const vHat = v[i]! / (1 - beta2Power);
-      w[i] = w[i]! - (mHat * lr) / (Math.sqrt(vHat) + epsilon);
-    }
+    this.backend.optimizerUpdate('nadam', variable.value, grad, slots, { lr, beta1, beta2, epsilon, uT, uNext, productT, beta2Power });
   }
 
   private mu(step: number): number {

@@ -53,29 +53,10 @@ export class RMSprop extends BaseOptimizer {
   }
 
   protected updateStep(variable: Variable, grad: Tensor, slots: readonly Tensor[], lr: number): void {
-    const { rho, epsilon } = this;
-    const w = variable.value.data;
-    const g = grad.data;
-    const velocity = slots[0]!.data;
-    const momentum = this.momentum > 0 ? slots[1]!.data : null;
-    const average = this.centered ? slots[this.momentum > 0 ? 2 : 1]!.data : null;
-    for (let i = 0; i < w.length; i++) {
-      const gi = g[i]!;
-      velocity[i] = rho * velocity[i]! + (1 - rho) * gi * gi;
-      let denominator: number;
-      if (average) {
-        average[i] = rho * average[i]! + (1 - rho) * gi;
-        denominator = velocity[i]! - average[i]! * average[i]! + epsilon;
-      } else {
-        denominator = velocity[i]! + epsilon;
-      }
-      const increment = (lr * gi) / Math.sqrt(denominator);
-      if (momentum) {
-        momentum[i] = this.momentum * momentum[i]! + increment;
-        w[i] = w[i]! - momentum[i]!;
-      } else {
-        w[i] = w[i]! - increment;
-      }
-    }
+    const { rho, momentum, epsilon } = this;
+    // The rule's slots in fixed places, null where this configuration has none.
+    const momentumSlot = momentum > 0 ? slots[1]! : null;
+    const average = this.centered ? slots[momentum > 0 ? 2 : 1]! : null;
+    this.backend.optimizerUpdate('rmsprop', variable.value, grad, [slots[0]!, momentumSlot, average], { lr, rho, momentum, epsilon });
   }
 }

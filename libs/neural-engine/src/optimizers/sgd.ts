@@ -39,17 +39,8 @@ export class SGD extends BaseOptimizer {
   }
 
   protected updateStep(variable: Variable, grad: Tensor, slots: readonly Tensor[], lr: number): void {
-    const w = variable.value.data;
-    const g = grad.data;
-    const velocity = slots[0]?.data;
-    if (!velocity) {
-      for (let i = 0; i < w.length; i++) w[i] = w[i]! - g[i]! * lr;
-      return;
-    }
-    const mu = this.momentum;
-    for (let i = 0; i < w.length; i++) {
-      velocity[i] = velocity[i]! * mu - g[i]! * lr;
-      w[i] = w[i]! + (this.nesterov ? velocity[i]! * mu - g[i]! * lr : velocity[i]!);
-    }
+    if (slots.length === 0) return this.backend.optimizerUpdate('sgd', variable.value, grad, slots, { lr });
+    const rule = this.nesterov ? 'sgdNesterov' : 'sgdMomentum';
+    this.backend.optimizerUpdate(rule, variable.value, grad, slots, { lr, momentum: this.momentum });
   }
 }

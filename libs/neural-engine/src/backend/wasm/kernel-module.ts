@@ -37,9 +37,9 @@ export interface KernelExports {
     z: number, cPrev: number, gates: number, c: number, cellOut: number, h: number,
     units: number, rowStart: number, rowEnd: number, scratch: number,
   ): void;
-  adamUpdate(
-    w: number, g: number, m: number, v: number, vHat: number,
-    alpha: number, beta1: number, beta2: number, epsilon: number,
+  optimizerUpdate(
+    rule: number, w: number, g: number, s0: number, s1: number, s2: number,
+    c0: number, c1: number, c2: number, c3: number, c4: number, c5: number, c6: number, c7: number,
     start: number, end: number,
   ): void;
 }

@@ -1,90 +1,118 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type AdamCoefficients, adamUpdate as jsAdamUpdate } from '../../kernels/optimizer-updates.js';
+import { optimizerUpdate } from '../../kernels/optimizer-updates.js';
 import { Rng } from '../../rng.js';
+import { UPDATE_CASES, type UpdateState, copyState, updateState } from '../../testing/optimizer-update-cases.js';
 import { JsBackend } from '../js-backend.js';
 import type { WasmF32 } from './float-arena.js';
 import { WasmBackend } from './wasm-backend.js';
 import { WasmKernels } from './wasm-kernels.js';
 
-// The fused Adam update in WebAssembly, bitwise against the JS kernel (which is the optimizer's own loop).
+// The fused optimizer updates in WebAssembly, every rule and variant, bitwise against the JS kernels (which are the
+// optimizers' own loops), NaN payloads and signs of zero included.
 
 let kernels: WasmKernels;
 beforeAll(() => {
   kernels = WasmKernels.create({ initialBytes: 2 ** 22, maximumBytes: 2 ** 26 });
 });
 
-const bits = (a: Float32Array): Buffer => Buffer.from(a.slice().buffer);
-const coefficients: AdamCoefficients = { alpha: 0.00316, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 };
+const bits = (a: Float32Array): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 
-/** Parameter, gradient and slots after some history: m and v non-zero, v ≥ 0, vHat ≥ v where it matters. */
-function state(n: number, rng: Rng) {
-  const f = (g: () => number) => Float32Array.from({ length: n }, g);
-  return {
-    w: f(() => rng.uniformRange(-1, 1)),
-    g: f(() => rng.uniformRange(-3, 3)),
-    m: f(() => rng.uniformRange(-0.5, 0.5)),
-    v: f(() => rng.uniformRange(0, 2)),
-    vHat: f(() => rng.uniformRange(0, 2)),
-  };
+/** Expects the same bits, naming the first element that differs. */
+function expectSameBits(actual: Float32Array, expected: Float32Array, what: string): void {
+  if (bits(actual).equals(bits(expected))) return;
+  const i = actual.findIndex((v, j) => !bits(actual.subarray(j, j + 1)).equals(bits(expected.subarray(j, j + 1))));
+  expect.fail(`${what}: element ${i} of ${actual.length} is ${actual[i]}, expected ${expected[i]}`);
 }
 
-describe('wasm adamUpdate', () => {
+function expectSameState(actual: UpdateState, expected: UpdateState): void {
+  expectSameBits(actual.w, expected.w, 'parameter');
+  actual.slots.forEach((s, i) => s && expectSameBits(s, expected.slots[i]!, `slot ${i}`));
+}
+
+/** Copies a state into the memory, runs `run` on the buffers, and reads them back (then frees them). */
+function onKernels(s: UpdateState, run: (w: WasmF32, g: WasmF32, slots: (WasmF32 | null)[]) => void): UpdateState {
+  const { arena } = kernels;
+  const place = (values: Float32Array): WasmF32 => {
+    const buffer = arena.alloc(values.length);
+    arena.view(buffer).set(values);
+    return buffer;
+  };
+  const [w, g] = [place(s.w), place(s.g)];
+  const slots = s.slots.map((x) => (x ? place(x) : null));
+  run(w, g, slots);
+  const out = { w: arena.view(w).slice(), g: s.g, slots: slots.map((b) => (b ? arena.view(b).slice() : null)) };
+  for (const b of [w, g, ...slots]) if (b) arena.release(b);
+  return out;
+}
+
+describe.each(UPDATE_CASES)('wasm optimizerUpdate, $label', (c) => {
   const rng = new Rng(5);
-  for (const n of [1, 2, 3, 7, 64, 1001]) {
-    for (const amsgrad of [false, true]) {
-      it(`${n} elements${amsgrad ? ', AMSGrad' : ''}: bitwise equal to the JS update, over the whole and over a split`, () => {
-        const s = state(n, rng);
-        // Edge values: a zero gradient and slot (sqrt(0) + ε), a huge gradient (g² far above f32's range before rounding).
-        s.g[0] = 0;
-        s.m[0] = 0;
-        s.v[0] = 0;
-        if (n > 1) s.g[1] = 3e19;
-        const expected = { w: s.w.slice(), m: s.m.slice(), v: s.v.slice(), vHat: s.vHat.slice() };
-        jsAdamUpdate(expected.w, s.g, expected.m, expected.v, amsgrad ? expected.vHat : null, coefficients, 0, n);
-
-        for (const cut of [n, Math.floor(n / 2)]) {
-          const { arena } = kernels;
-          const [w, g, m, v, vHat] = [s.w, s.g, s.m, s.v, s.vHat].map((values) => {
-            const buffer = arena.alloc(n);
-            arena.view(buffer).set(values);
-            return buffer;
-          }) as [WasmF32, WasmF32, WasmF32, WasmF32, WasmF32];
-          kernels.adamUpdate(w, g, m, v, amsgrad ? vHat : null, coefficients, { start: 0, end: cut });
-          kernels.adamUpdate(w, g, m, v, amsgrad ? vHat : null, coefficients, { start: cut, end: n });
-          expect(bits(arena.view(w))).toEqual(bits(expected.w));
-          expect(bits(arena.view(m))).toEqual(bits(expected.m));
-          expect(bits(arena.view(v))).toEqual(bits(expected.v));
-          expect(bits(arena.view(vHat))).toEqual(bits(amsgrad ? expected.vHat : s.vHat));
-          for (const b of [w, g, m, v, vHat]) arena.release(b);
-        }
-      });
-    }
+  for (const n of [1, 2, 3, 7, 8, 33, 1000, 1001]) {
+    it(`${n} elements: bitwise equal to the JS update, over the whole, over a split and over a sub-range`, () => {
+      const s = updateState(c, n, rng);
+      const expected = copyState(s);
+      optimizerUpdate(c.rule, expected.w, expected.g, expected.slots, c.c, 0, n);
+      for (const cut of [n, Math.floor(n / 2), 1]) {
+        expectSameState(onKernels(copyState(s), (w, g, slots) => {
+          kernels.optimizerUpdate(c.rule, w, g, slots, c.c, { start: 0, end: cut });
+          kernels.optimizerUpdate(c.rule, w, g, slots, c.c, { start: cut, end: n });
+        }), expected);
+      }
+      // [start, end) alone: elements outside it stay as they were on both sides.
+      const [start, end] = [Math.floor(n / 3), n - Math.floor(n / 4)];
+      const partial = copyState(s);
+      optimizerUpdate(c.rule, partial.w, partial.g, partial.slots, c.c, start, end);
+      expectSameState(onKernels(copyState(s), (w, g, slots) => kernels.optimizerUpdate(c.rule, w, g, slots, c.c, { start, end })), partial);
+    });
   }
+});
 
-  it('checks lengths and ranges', () => {
+describe('wasm optimizerUpdate checks', () => {
+  it('checks lengths, ranges and the slots a rule requires', () => {
     const { arena } = kernels;
     const [a, b] = [arena.alloc(8), arena.alloc(4)];
-    expect(() => kernels.adamUpdate(a, b, a, a, null, coefficients)).toThrow(/adam gradient holds 4 floats; expected at least 8/);
-    expect(() => kernels.adamUpdate(a, a, a, a, null, coefficients, { start: 2, end: 9 })).toThrow(/adam elements \[2, 9\)/);
+    const c = { alpha: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 };
+    expect(() => kernels.optimizerUpdate('adam', a, b, [a, a], c)).toThrow(/adam gradient holds 4 floats; expected at least 8/);
+    expect(() => kernels.optimizerUpdate('adam', a, a, [a, b], c)).toThrow(/adam v holds 4 floats; expected at least 8/);
+    expect(() => kernels.optimizerUpdate('adam', a, a, [a, a], c, { start: 2, end: 9 })).toThrow(/adam elements \[2, 9\)/);
+    expect(() => kernels.optimizerUpdate('adam', a, a, [a], c)).toThrow(/adam slot v missing/);
+    expect(() => kernels.optimizerUpdate('sgdMomentum', a, a, [], { lr: 1, momentum: 0.9 })).toThrow(/sgdMomentum slot velocity missing/);
+    expect(() => kernels.optimizerUpdate('sgd', a, a, [a], { lr: 1 })).toThrow(/sgd takes 0 slots, not 1/);
+    arena.release(a);
+    arena.release(b);
   });
 });
 
-describe('WasmBackend.adamUpdate', () => {
-  it('updates the JS-heap tensors as JsBackend does, bit for bit, above and below the row threshold', () => {
+describe('WasmBackend.optimizerUpdate', () => {
+  it.each(UPDATE_CASES)('$label: updates JS-heap tensors as JsBackend does, bit for bit, above and below the row threshold', (c) => {
     const js = new JsBackend('float32');
     const rng = new Rng(8);
     for (const [n, rowThreshold] of [[5000, 1024], [300, 1024], [300, 0]] as const) {
       const wasm = WasmBackend.create({ rowThreshold, initialBytes: 2 ** 20, maximumBytes: 2 ** 26 });
-      const s = state(n, rng);
-      const onJs = [s.w, s.g, s.m, s.v, s.vHat].map((values) => js.fromValues([n], values));
-      const onWasm = [s.w, s.g, s.m, s.v, s.vHat].map((values) => wasm.fromValues([n], values));
+      const s = updateState(c, n, rng);
+      const tensors = (b: JsBackend) => ({
+        w: b.fromValues([n], s.w), g: b.fromValues([n], s.g), slots: s.slots.map((x) => (x ? b.fromValues([n], x) : null)),
+      });
+      const [onJs, onWasm] = [tensors(js), tensors(wasm)];
       for (let step = 0; step < 3; step++) {
-        js.adamUpdate(onJs[0]!, onJs[1]!, onJs[2]!, onJs[3]!, onJs[4]!, coefficients);
-        wasm.adamUpdate(onWasm[0]!, onWasm[1]!, onWasm[2]!, onWasm[3]!, onWasm[4]!, coefficients);
+        js.optimizerUpdate(c.rule, onJs.w, onJs.g, onJs.slots, c.c);
+        wasm.optimizerUpdate(c.rule, onWasm.w, onWasm.g, onWasm.slots, c.c);
       }
-      onJs.forEach((t, i) => expect(bits(onWasm[i]!.data as Float32Array)).toEqual(bits(t.data as Float32Array)));
-      expect(() => wasm.adamUpdate(onWasm[0]!, wasm.zeros([n + 1]), onWasm[2]!, onWasm[3]!, null, coefficients))
-        .toThrow(new RegExp(`adam update: a tensor of ${n + 1} values for a parameter of ${n}`));
+      const data = (t: { data: unknown } | null) => t?.data as Float32Array;
+      expectSameState(
+        { w: data(onWasm.w), g: s.g, slots: onWasm.slots.map(data) },
+        { w: data(onJs.w), g: s.g, slots: onJs.slots.map(data) },
+      );
+      expect(() => wasm.optimizerUpdate(c.rule, onWasm.w, wasm.zeros([n + 1]), onWasm.slots, c.c))
+        .toThrow(new RegExp(`${c.rule} update: a tensor of ${n + 1} values for a parameter of ${n}`));
+    }
+  });
+
+  it('rejects a missing slot on both backends alike', () => {
+    for (const b of [new JsBackend('float32'), WasmBackend.create({ rowThreshold: 0 })]) {
+      const t = b.zeros([4]);
+      expect(() => b.optimizerUpdate('nadam', t, t, [t, null], { lr: 1, beta1: 0.9, beta2: 0.9, epsilon: 0, uT: 0, uNext: 0, productT: 1, beta2Power: 0.9 }))
+        .toThrow(/nadam update: slot v missing/);
     }
   });
 });

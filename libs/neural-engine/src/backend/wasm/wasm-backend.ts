@@ -1,13 +1,13 @@
 import { availableParallelism } from 'node:os';
 import type { ActivationKernel } from '../../kernels/activations.js';
 import type { LstmKinds, LstmStepTensors } from '../../kernels/lstm-cell.js';
-import type { AdamCoefficients } from '../../kernels/optimizer-updates.js';
+import type { OptimizerRule, Slots, UpdateCoefficients } from '../../kernels/optimizer-updates.js';
 import type { ChannelRange, WindowGeometry } from '../../kernels/window-geometry.js';
 import { type Shape, type Tensor, formatShape, shapeSize } from '../../tensor.js';
 import type { MatmulOptions, StepKind } from '../backend.js';
 import { JsBackend, JsTensor } from '../js-backend.js';
 import { matmulDims } from '../matmul-dims.js';
-import { checkActivationGradient, checkSlots, lstmDims } from '../op-checks.js';
+import { checkActivationGradient, checkOptimizerUpdate, lstmDims } from '../op-checks.js';
 import type { WasmF32 } from './float-arena.js';
 import { ResidentMemory } from './resident-memory.js';
 import type { SharedMemoryOptions } from './shared-memory.js';
@@ -360,13 +360,12 @@ export class WasmBackend extends JsBackend {
     return { z, gates, cPrev, c, cellOut, h };
   }
 
-  /** Adam in one SIMD pass (f64 lanes, bitwise equal to the JS loop) over the parameter and its slots. */
-  override adamUpdate(value: Tensor, grad: Tensor, m: Tensor, v: Tensor, vHat: Tensor | null, c: AdamCoefficients): void {
-    if (this.jsRow(value.size)) return super.adamUpdate(value, grad, m, v, vHat, c);
-    checkSlots('adam', value, [grad, m, v, vHat]);
-    const n = value.size;
-    const [ww, wg, wm, wv, wh] = this.bind(update(value), read(grad), update(m), update(v), vHat ? update(vHat) : 0);
-    this.compute('row', n, (kernels) => kernels.adamUpdate(ww, wg, wm, wv, vHat ? wh : null, c));
+  /** An optimizer step in one SIMD pass (f64 lanes, bitwise equal to the JS loop) over the parameter and its slots. */
+  override optimizerUpdate<R extends OptimizerRule>(rule: R, value: Tensor, grad: Tensor, slots: Slots<Tensor>, c: UpdateCoefficients<R>): void {
+    if (this.jsRow(value.size)) return super.optimizerUpdate(rule, value, grad, slots, c);
+    checkOptimizerUpdate(rule, value, grad, slots);
+    const [ww, wg, ...ws] = this.bind(update(value), read(grad), ...slots.map((s) => (s ? update(s) : 0)));
+    this.compute('row', value.size, (kernels) => kernels.optimizerUpdate(rule, ww, wg, slots.map((s, i) => (s ? ws[i]! : null)), c));
     this.unbind();
   }
 

@@ -8,7 +8,7 @@ import * as rowKernels from './rows.js';
 import * as optimizerKernels from './optimizers.js';
 import * as activationKernels from './activations.js';
 import * as lstmKernels from './lstm.js';
-import type { AdamCoefficients } from '../../kernels/optimizer-updates.js';
+import type { OptimizerRule, Slots, UpdateCoefficients } from '../../kernels/optimizer-updates.js';
 import type { ChannelRange, WindowGeometry } from '../../kernels/window-geometry.js';
 
 /*
@@ -123,9 +123,9 @@ export class WasmKernels {
     lstmKernels.lstmForwardSigmoidTanh(this, z, cPrev, gates, c, cellOut, h, rows, units, this.scratch);
   }
 
-  /** Adam's fused update of w and its slots m, v (vHat with AMSGrad) from the gradient g. */
-  adamUpdate(w: WasmF32, g: WasmF32, m: WasmF32, v: WasmF32, vHat: WasmF32 | null, c: AdamCoefficients, range?: rowKernels.Range): void {
-    optimizerKernels.adamUpdate(this, w, g, m, v, vHat, c, range);
+  /** The fused update of w and its slots (in the rule's order, an optional one null) from the gradient g. */
+  optimizerUpdate<R extends OptimizerRule>(rule: R, w: WasmF32, g: WasmF32, slots: Slots<WasmF32>, c: UpdateCoefficients<R>, range?: rowKernels.Range): void {
+    optimizerKernels.optimizerUpdate(this, rule, w, g, slots, c, range);
   }
 
   /** Average pooling's input gradient (dx overwritten). */

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { windowGeometry } from '../../../kernels/window-geometry.js';
 import { Rng } from '../../../rng.js';
+import { UPDATE_CASES, updateState } from '../../../testing/optimizer-update-cases.js';
 import type { FloatArray, Tensor } from '../../../tensor.js';
 import { WasmBackend } from '../wasm-backend.js';
 
@@ -118,7 +119,7 @@ describe.each([[2, 'no stealing'], [3, 'no stealing'], [2, 'stealing']] as const
     }
   });
 
-  it('addRowVector, sumRows, axpyInPlace, scale on odd shapes', () => {
+  it('addRowVector, sumRows, axpyInPlace, scale, relu, every optimizer update on odd shapes', () => {
     for (const [rows, cols] of [[1, 1], [2, 3], [3, 17], [37, 29], [129, 65]] as const) {
       const x = random(one, [rows, cols]);
       const v = random(one, [cols]);
@@ -134,15 +135,19 @@ describe.each([[2, 'no stealing'], [3, 'no stealing'], [2, 'stealing']] as const
         be.axpyInPlace(t, -0.7, x);
         return t.data;
       });
-      // relu and Adam: by elements, 16 at a time.
+      // relu and the optimizer updates: by elements, 16 at a time.
       const dy = random(one, [rows, cols]);
       same(`relu ${label}`, rows * cols, 16, (be) => be.activation('relu', x).data);
       same(`relu gradient ${label}`, rows * cols, 16, (be) => be.activationGradient('relu', x, x, dy).data);
-      same(`adamUpdate ${label}`, rows * cols, 16, (be) => {
-        const [w, m, v] = [be.clone(t0), be.clone(dy), be.zeros([rows, cols])];
-        be.adamUpdate(w, x, m, v, null, { alpha: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 });
-        return [w.data, m.data, v.data];
-      });
+      for (const c of UPDATE_CASES) {
+        const s = updateState(c, rows * cols, rng);
+        same(`optimizerUpdate ${c.label} ${label}`, rows * cols, 16, (be) => {
+          const [w, g] = [be.fromValues([rows, cols], s.w), be.fromValues([rows, cols], s.g)];
+          const slots = s.slots.map((values) => (values ? be.fromValues([rows, cols], values) : null));
+          be.optimizerUpdate(c.rule, w, g, slots, c.c);
+          return [w.data, ...slots.flatMap((t) => (t ? [t.data] : []))];
+        });
+      }
     }
   });
 

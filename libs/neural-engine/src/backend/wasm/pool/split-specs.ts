@@ -36,8 +36,8 @@ export const SPLIT_SPECS: Readonly<Record<PoolKernel, SplitSpec>> = {
   // reluForward(x, y, start, end), reluBackward(x, dy, dx, start, end): elements, in cache lines.
   reluForward: { range: 2, scratch: -1, align: 16 },
   reluBackward: { range: 3, scratch: -1, align: 16 },
-  // adamUpdate(w, g, m, v, vHat, alpha, beta1, beta2, epsilon, start, end): parameter elements, in cache lines.
-  adamUpdate: { range: 9, scratch: -1, align: 16 },
+  // optimizerUpdate(rule, w, g, s0, s1, s2, c0, …, c7, start, end): parameter elements, in cache lines.
+  optimizerUpdate: { range: 14, scratch: -1, align: 16 },
 };
 
 /**
