@@ -84,6 +84,15 @@ describe('bad training data is rejected before training', () => {
     // Typed arrays take a faster check first; it must find the same values.
     await expect(model.fit({ shape: [2, 3], data: Float32Array.of(1, 2, 3, 4, -Infinity, 6) }, [0, 1])).rejects.toThrow(/x\[1\]\[1\] is -Infinity/);
     expect(() => model.trainOnBatch({ shape: [2, 3], data: Float64Array.of(Number.NaN, 2, 3, 4, 5, 6) }, [0, 1])).toThrow(/x\[0\]\[0\] is NaN/);
+    // Every position of both float types, in the four-lane body of the check and in its remainder (3 × 3 = 9 values).
+    for (const Type of [Float32Array, Float64Array]) {
+      for (let at = 0; at < 9; at++) {
+        const data = new Type(9).fill(0.5);
+        data[at] = at % 2 ? Number.NaN : -Infinity;
+        const path = `x\\[${Math.floor(at / 3)}\\]\\[${at % 3}\\]`;
+        expect(() => model.trainOnBatch({ shape: [3, 3], data }, [0, 1, 0]), `${Type.name} at ${at}`).toThrow(new RegExp(`${path} is ${at % 2 ? 'NaN' : '-Infinity'}`));
+      }
+    }
     // Plain arrays keep the strict check: a numeric string is not a number.
     await expect(model.fit({ shape: [1, 3], data: [1, '2', 3] as unknown as number[] }, [0])).rejects.toThrow(/x\[0\]\[1\] is 2/);
   });
