@@ -57,10 +57,8 @@ function adam(w: usize, g: usize, m: usize, v: usize, vHat: usize, alpha: f64, b
 // @ts-ignore: decorator
 @inline function adamAt(o: usize, pair: bool, w: usize, g: usize, m: usize, v: usize, vHat: usize, a: v128, c1: v128, c2: v128, eps: v128, nan: v128): void {
   const gi = ld(g + o, pair);
-  const mo = ld(m + o, pair);
-  const vo = ld(v + o, pair);
-  const mi = put(m + o, add(mo, mul(sub(gi, mo), c1)), pair);
-  let vi = put(v + o, add(vo, mul(sub(mul(gi, gi), vo), c2)), pair);
+  const mi = moment(m + o, gi, c1, pair);
+  let vi = moment(v + o, mul(gi, gi), c2, pair);
   if (vHat) vi = put(vHat + o, max(ld(vHat + o, pair), vi, nan), pair);
   put(w + o, sub(ld(w + o, pair), div(mul(mi, a), add(sqrt(vi), eps))), pair);
 }
@@ -151,8 +149,7 @@ function adamax(w: usize, g: usize, m: usize, u: usize, lr: f64, beta1: f64, bet
 // @ts-ignore: decorator
 @inline function adamaxAt(o: usize, pair: bool, w: usize, g: usize, m: usize, u: usize, lr: v128, c1: v128, b2: v128, eps: v128, correction: v128, nan: v128): void {
   const gi = ld(g + o, pair);
-  const mo = ld(m + o, pair);
-  const mi = put(m + o, add(mo, mul(sub(gi, mo), c1)), pair);
+  const mi = moment(m + o, gi, c1, pair);
   const ui = put(u + o, max(mul(b2, ld(u + o, pair)), f64x2.abs(gi), nan), pair);
   put(w + o, sub(ld(w + o, pair), div(mul(lr, mi), mul(correction, add(ui, eps)))), pair);
 }
@@ -184,10 +181,8 @@ function nadam(
   lr: v128, c1: v128, c2: v128, eps: v128, uNext: v128, dn: v128, cg: v128, dt: v128, dv: v128,
 ): void {
   const gi = ld(g + o, pair);
-  const mo = ld(m + o, pair);
-  const vo = ld(v + o, pair);
-  const mi = put(m + o, add(mo, mul(sub(gi, mo), c1)), pair);
-  const vi = put(v + o, add(vo, mul(sub(mul(gi, gi), vo), c2)), pair);
+  const mi = moment(m + o, gi, c1, pair);
+  const vi = moment(v + o, mul(gi, gi), c2, pair);
   const mHat = add(div(mul(uNext, mi), dn), div(mul(cg, gi), dt));
   const vHat = div(vi, dv);
   put(w + o, sub(ld(w + o, pair), div(mul(mHat, lr), add(sqrt(vHat), eps))), pair);
@@ -239,6 +234,13 @@ function lion(w: usize, g: usize, m: usize, lr: f64, beta1: f64, beta2: f64, i0:
   const zero = f64x2.splat(0);
   const positive = v128.bitselect(f64x2.splat(1), x, f64x2.gt(x, zero));
   return v128.bitselect(f64x2.splat(-1), positive, f64x2.lt(x, zero));
+}
+
+/** The moment estimate at `p` moved towards x: s + (x - s)·c (c = 1 - β), stored; returns it as read back. */
+// @ts-ignore: decorator
+@inline function moment(p: usize, x: v128, c: v128, pair: bool): v128 {
+  const s = ld(p, pair);
+  return put(p, add(s, mul(sub(x, s), c)), pair);
 }
 
 /** f32 at `p` as f64 lanes: two with `pair`, else one in lane 0 (an odd last element). */
