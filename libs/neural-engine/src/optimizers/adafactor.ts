@@ -30,6 +30,8 @@ export type AdafactorConfig = z.input<typeof adafactorSchema>;
 export class Adafactor extends BaseOptimizer {
   readonly name = 'adafactor';
   readonly className = 'Adafactor';
+  // u = g / sqrt(v) is computed in the gradient's place.
+  protected override readonly updateWritesGradients = true;
   readonly beta2Decay: number;
   readonly epsilon1: number;
   readonly epsilon2: number;

@@ -4,6 +4,7 @@ import type { Constraint } from '../constraints/constraint.js';
 import { Variable } from '../layers/variable.js';
 import type { Tensor } from '../tensor.js';
 import { Adam } from './adam.js';
+import { optimizerRegistry } from './index.js';
 import { SGD } from './sgd.js';
 import { GRADS, W0, backend32, expectClose, expectTrajectory, step, trajectory, variable } from '../testing/optimizer-steps.js';
 
@@ -68,6 +69,22 @@ describe('clipping', () => {
     const w = variable([3, 4]);
     step(new SGD({ clipnorm: 1 }), [w], [[3, 4]]);
     expect(Array.from(w.grad.data)).toEqual([3, 4]);
+  });
+
+  it('leaves variable.grad as backward left it, for every optimizer, with and without gradient processing', () => {
+    // Without loss scaling, accumulation or clipping, gradients are read in place rather than copied first: no
+    // update step may write into them.
+    const extras = [{}, { clipvalue: 0.5 }, { lossScaleFactor: 2 }, { gradientAccumulationSteps: 2 }];
+    for (const name of optimizerRegistry.names()) {
+      for (const extra of extras) {
+        const optimizer = optimizerRegistry.get(name).create(extra);
+        const [kernel, bias] = [variable([0.5, -1, 2, 0.25, 1.5, -0.75], [2, 3]), variable([0.1, -0.2], [2], backend32, 'dense/bias')];
+        for (const grads of [[[3, -4, 0.5, 1, -2, 0.25], [1, -1]], [[-0.5, 2, 0, 1.5, 0.75, -3], [0.5, 2]]]) {
+          step(optimizer, [kernel, bias], grads);
+          expect([Array.from(kernel.grad.data), Array.from(bias.grad.data)], `${name} ${JSON.stringify(extra)}`).toEqual(grads);
+        }
+      }
+    }
   });
 });
 

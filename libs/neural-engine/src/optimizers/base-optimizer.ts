@@ -110,7 +110,10 @@ export abstract class BaseOptimizer implements Optimizer {
   private globalSlots: Tensor[] = [];
   private averages: Tensor[] = [];
   private accumulators: Tensor[] = [];
-  /** Per-variable scratch for the processed gradient, so `variable.grad` is never modified. */
+  /**
+   * Per-variable scratch for the processed gradient, so `variable.grad` is never modified; empty when nothing
+   * changes gradients before the update (then they are read where backward left them, saving a copy per step).
+   */
   private work: Tensor[] = [];
   private readonly excludedNames: string[] = [];
   private readonly excludedVariables = new Set<Variable>();
@@ -186,7 +189,7 @@ export abstract class BaseOptimizer implements Optimizer {
       // from the values instead keeps finalizeVariableValues before any step from zeroing the variables.
       this.averages = this.useEma ? variables.map((v) => backend.clone(v.value)) : [];
       this.accumulators = this.gradientAccumulationSteps ? variables.map((v) => backend.zeros(v.value.shape)) : [];
-      this.work = variables.map((v) => backend.zeros(v.value.shape));
+      this.work = this.changesGradients ? variables.map((v) => backend.zeros(v.value.shape)) : [];
     });
     this.builtBackend = backend;
     this.built = true;
@@ -200,7 +203,7 @@ export abstract class BaseOptimizer implements Optimizer {
       if (i === undefined) throw new Error(`${this.className}: unknown variable ${v.name}; the optimizer was built for other variables`);
       return i;
     });
-    const grads = indices.map((i, k) => {
+    const grads = !this.changesGradients ? variables.map((v) => v.grad) : indices.map((i, k) => {
       const work = this.work[i]!;
       work.data.set(variables[k]!.grad.data);
       if (this.lossScaleFactor !== null) backend.scale(work, 1 / this.lossScaleFactor, work);
@@ -349,6 +352,14 @@ export abstract class BaseOptimizer implements Optimizer {
     }
     this.beforeUpdates(this.globalSlots);
     variables.forEach((v, k) => this.updateStep(v, grads[k]!, this.slots[indices[k]!]!, lr, this.globalSlots));
+  }
+
+  /** Set by an optimizer whose update step uses the gradient it is given as scratch (Adafactor). */
+  protected readonly updateWritesGradients: boolean = false;
+
+  /** Loss scaling, accumulation and clipping (and some update steps) write into the gradients they are given. */
+  private get changesGradients(): boolean {
+    return this.updateWritesGradients || this.lossScaleFactor !== null || !!this.gradientAccumulationSteps || this.clipnorm !== null || this.globalClipnorm !== null || this.clipvalue !== null;
   }
 
   /** EMA of every built variable: average = m·average + (1 - m)·value, m = 0 on the first update (Keras). */

@@ -21,6 +21,8 @@ export type LambConfig = z.input<typeof lambSchema>;
 export class Lamb extends BaseOptimizer {
   readonly name = 'lamb';
   readonly className = 'Lamb';
+  // The update direction is computed in the gradient's place.
+  protected override readonly updateWritesGradients = true;
   readonly beta1: number;
   readonly beta2: number;
   readonly epsilon: number;
