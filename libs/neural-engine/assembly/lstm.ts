@@ -7,6 +7,8 @@
  * what this stores.
  */
 
+import { gemm } from './gemm';
+
 const LOG2E: f32 = 1.4426950408889634;
 const LN2_HI: f32 = 0.693359375;
 const LN2_LO: f32 = -2.12194440e-4;
@@ -58,31 +60,83 @@ export function lstmForwardSigmoidTanh(
 ): void {
   const ub = <usize>units << 2;
   for (let r = r0; r < r1; r++) {
-    const zr = z + <usize>r * 4 * ub;
-    const gr = gates + <usize>r * 4 * ub;
     const sr = <usize>r * ub;
-    for (let j = 0; j < units; j += 4) {
-      const lanes = min(4, units - j);
-      const at = <usize>j << 2;
-      const zi = load4(zr + at, lanes, scratch);
-      const zf = load4(zr + ub + at, lanes, scratch);
-      const zg = load4(zr + 2 * ub + at, lanes, scratch);
-      const zo = load4(zr + 3 * ub + at, lanes, scratch);
-      const cp = load4(cPrev + sr + at, lanes, scratch);
-      const i = sigmoidx4(zi);
-      const f = sigmoidx4(zf);
-      const g = tanhx4(zg);
-      const o = sigmoidx4(zo);
-      const cn = f32x4.add(f32x4.mul(f, cp), f32x4.mul(i, g));
-      const co = tanhx4(cn);
+    cellRow(z + sr * 4, cPrev + sr, gates + sr * 4, c + sr, cellOut + sr, h + sr, units, scratch);
+  }
+}
+
+/**
+ * An LSTM layer's whole forward pass in inference, for rows [r0, r1) of the batch. For each step t (ascending, or
+ * descending with goBackwards): z = h·recurrentKernel (gemm over the same rows), z += xz[:, t], then the step above with
+ * c and h updated in place. xz is [batch, steps, 4·units] (input projections, bias included), recurrentKernel
+ * [units, 4·units]; h and c [batch, units] hold the initial states and receive the last ones; seq [batch, steps,
+ * units], when not 0, receives each step's h at the step's position in the loop (Keras' order with goBackwards).
+ * z [batch, 4·units] is working memory; `scratch` holds gemmScratchBytes() bytes.
+ *
+ * Each row goes through exactly the operations of the step-by-step path (gemm, an f32 add, lstmForwardSigmoidTanh's
+ * lanes), so the results are bitwise equal to it, whatever the split of rows. Rows never meet (a sample's states
+ * depend on that sample only), so threads can each run a block of rows over all steps without waiting for each other.
+ */
+export function lstmSequenceSigmoidTanh(
+  xz: usize, recurrentKernel: usize, h: usize, c: usize, seq: usize, z: usize,
+  batch: i32, steps: i32, units: i32, goBackwards: bool, r0: i32, r1: i32, scratch: usize,
+): void {
+  if (r1 <= r0) return;
+  const ub = <usize>units << 2;
+  const width = units * 4;
+  for (let k = 0; k < steps; k++) {
+    const t = goBackwards ? steps - 1 - k : k;
+    gemm(false, false, h, recurrentKernel, z, batch, units, width, r0, r1, false, scratch);
+    for (let r = r0; r < r1; r++) {
+      const zr = z + <usize>r * 4 * ub;
+      addInPlace(zr, xz + (<usize>r * <usize>steps + <usize>t) * 4 * ub, width, scratch);
+      const sr = <usize>r * ub;
+      cellRow(zr, c + sr, 0, c + sr, 0, h + sr, units, scratch);
+      if (seq) memory.copy(seq + (<usize>r * <usize>steps + <usize>k) * ub, h + sr, ub);
+    }
+  }
+}
+
+/** target[0..n) += x[0..n), f32 by f32, four lanes at a time (the last partial group through scratch). */
+// @ts-ignore: decorator
+@inline function addInPlace(target: usize, x: usize, n: i32, scratch: usize): void {
+  for (let j = 0; j < n; j += 4) {
+    const lanes = min(4, n - j);
+    const at = <usize>j << 2;
+    store4(target + at, f32x4.add(load4(target + at, lanes, scratch), load4(x + at, lanes, scratch)), lanes, scratch);
+  }
+}
+
+/**
+ * One row of the step: z [4·units] → gates [4·units] (not stored when 0), c, cellOut (not stored when 0), h [units].
+ * c may be cPrev (each group of lanes is read before it is written).
+ */
+// @ts-ignore: decorator
+@inline function cellRow(zr: usize, cPrev: usize, gr: usize, c: usize, cellOut: usize, h: usize, units: i32, scratch: usize): void {
+  const ub = <usize>units << 2;
+  for (let j = 0; j < units; j += 4) {
+    const lanes = min(4, units - j);
+    const at = <usize>j << 2;
+    const zi = load4(zr + at, lanes, scratch);
+    const zf = load4(zr + ub + at, lanes, scratch);
+    const zg = load4(zr + 2 * ub + at, lanes, scratch);
+    const zo = load4(zr + 3 * ub + at, lanes, scratch);
+    const cp = load4(cPrev + at, lanes, scratch);
+    const i = sigmoidx4(zi);
+    const f = sigmoidx4(zf);
+    const g = tanhx4(zg);
+    const o = sigmoidx4(zo);
+    const cn = f32x4.add(f32x4.mul(f, cp), f32x4.mul(i, g));
+    const co = tanhx4(cn);
+    if (gr) {
       store4(gr + at, i, lanes, scratch);
       store4(gr + ub + at, f, lanes, scratch);
       store4(gr + 2 * ub + at, g, lanes, scratch);
       store4(gr + 3 * ub + at, o, lanes, scratch);
-      store4(c + sr + at, cn, lanes, scratch);
-      store4(cellOut + sr + at, co, lanes, scratch);
-      store4(h + sr + at, f32x4.mul(o, co), lanes, scratch);
     }
+    store4(c + at, cn, lanes, scratch);
+    if (cellOut) store4(cellOut + at, co, lanes, scratch);
+    store4(h + at, f32x4.mul(o, co), lanes, scratch);
   }
 }
 

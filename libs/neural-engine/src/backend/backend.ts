@@ -13,6 +13,20 @@ export type { LstmKinds, LstmStepTensors } from '../kernels/lstm-cell.js';
 export type StepKind = 'train' | 'test' | 'predict';
 
 /** Options of Backend.matmul: which operand is transposed. Both at once is not a form backprop needs. */
+/** How Backend.lstmSequence walks the sequence and what it keeps. */
+export interface LstmSequenceOptions {
+  /** Steps from last to first (Keras go_backwards); the returned sequence is in that order. */
+  readonly goBackwards: boolean;
+  readonly returnSequences: boolean;
+}
+
+/** What Backend.lstmSequence returns: the last states, and every step's h when asked. */
+export interface LstmSequenceResult<T> {
+  readonly sequence: T | null;
+  readonly h: T;
+  readonly c: T;
+}
+
 export interface MatmulOptions {
   transposeA?: boolean;
   transposeB?: boolean;
@@ -75,6 +89,13 @@ export interface Backend {
   lstmCell(kinds: LstmKinds, z: Tensor, cPrev: Tensor): LstmStepTensors<Tensor> & { h: Tensor };
   /** That step's backward pass from dL/dh and dL/dc: dL/dz and dL/dcPrev through the carry. */
   lstmCellBackward(kinds: LstmKinds, step: LstmStepTensors<Tensor>, dh: Tensor, dc: Tensor): { dz: Tensor; dcPrev: Tensor };
+  /**
+   * An LSTM layer's forward pass over a whole sequence, in inference: for each step t, z = h·recurrentKernel + xz[:, t]
+   * then lstmCell. xz [batch, steps, 4·units] holds the input projections (bias included); h0 and c0 [batch, units] the
+   * initial states. Returns the last h and c and, with `returnSequences`, every step's h [batch, steps, units] in loop
+   * order. Bitwise equal to running those ops step by step.
+   */
+  lstmSequence(kinds: LstmKinds, xz: Tensor, recurrentKernel: Tensor, h0: Tensor, c0: Tensor, options: LstmSequenceOptions): LstmSequenceResult<Tensor>;
   /** out = a + b element-wise, for tensors of equal size. `out` may be `a` or `b`. */
   add(a: Tensor, b: Tensor, out?: Tensor): Tensor;
   /** out = a · b element-wise, for tensors of equal size. `out` may be `a` or `b`. */

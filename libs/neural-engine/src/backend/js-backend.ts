@@ -7,9 +7,9 @@ import { avgPool, avgPoolBackward, maxPool, maxPoolBackward } from '../kernels/p
 import type { ChannelRange, WindowGeometry } from '../kernels/window-geometry.js';
 import { addRowVector, sumRows } from '../kernels/rows.js';
 import { type FloatArray, type Shape, type Tensor, formatShape, shapeSize } from '../tensor.js';
-import type { Backend, MatmulOptions, StepKind } from './backend.js';
+import type { Backend, LstmSequenceOptions, LstmSequenceResult, MatmulOptions, StepKind } from './backend.js';
 import { matmulDims } from './matmul-dims.js';
-import { checkActivationGradient, checkOptimizerUpdate, lstmDims } from './op-checks.js';
+import { checkActivationGradient, checkOptimizerUpdate, lstmDims, lstmSequenceDims } from './op-checks.js';
 
 /** A tensor over storage the backend handed out (a JS-heap array, or a view into a WebAssembly memory). */
 export class JsTensor implements Tensor {
@@ -156,6 +156,24 @@ export class JsBackend implements Backend {
     const { z, gates, cPrev, c, cellOut } = step;
     lstmCellBackward(kinds, units, z.data, gates.data, cPrev.data, c.data, cellOut.data, dh.data, dc.data, dz.data, dcPrev.data, 0, rows);
     return { dz, dcPrev };
+  }
+
+  /** The reference: the layer's own step-by-step ops (matmul, addInPlace, lstmCell), which the wasm kernel matches. */
+  lstmSequence(kinds: LstmKinds, xz: Tensor, recurrentKernel: Tensor, h0: Tensor, c0: Tensor, options: LstmSequenceOptions): LstmSequenceResult<Tensor> {
+    const [batch, steps, units] = lstmSequenceDims(xz, recurrentKernel, h0, c0);
+    const width = 4 * units;
+    const sequence = options.returnSequences ? this.zeros([batch, steps, units]) : null;
+    const xt = this.zeros([batch, width]);
+    let [h, c] = [this.clone(h0), this.clone(c0)];
+    for (let k = 0; k < steps; k++) {
+      const t = options.goBackwards ? steps - 1 - k : k;
+      for (let r = 0; r < batch; r++) xt.data.set(xz.data.subarray((r * steps + t) * width, (r * steps + t + 1) * width), r * width);
+      const z = this.matmul(h, recurrentKernel);
+      this.addInPlace(z, xt);
+      ({ h, c } = this.lstmCell(kinds, z, c));
+      if (sequence) for (let r = 0; r < batch; r++) sequence.data.set(h.data.subarray(r * units, (r + 1) * units), (r * steps + k) * units);
+    }
+    return { sequence, h, c };
   }
 
   add(a: Tensor, b: Tensor, out?: Tensor): Tensor {

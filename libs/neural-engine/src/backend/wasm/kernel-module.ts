@@ -37,6 +37,10 @@ export interface KernelExports {
     z: number, cPrev: number, gates: number, c: number, cellOut: number, h: number,
     units: number, rowStart: number, rowEnd: number, scratch: number,
   ): void;
+  lstmSequenceSigmoidTanh(
+    xz: number, recurrentKernel: number, h: number, c: number, seq: number, z: number,
+    batch: number, steps: number, units: number, goBackwards: number, rowStart: number, rowEnd: number, scratch: number,
+  ): void;
   optimizerUpdate(
     rule: number, w: number, g: number, s0: number, s1: number, s2: number,
     c0: number, c1: number, c2: number, c3: number, c4: number, c5: number, c6: number, c7: number,

@@ -59,3 +59,42 @@ describe('WasmBackend.lstmCell (SIMD sigmoid and tanh)', () => {
     expect(Array.from(a.h.data)).toEqual(Array.from(e.h.data));
   });
 });
+
+describe('WasmBackend.lstmSequence (the whole sequence in one kernel call)', () => {
+  const rng = new Rng(29);
+  const bits = (a: FloatArray): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+  const cases = [
+    [1, 1, 1], [3, 5, 3], [5, 7, 4], [2, 0, 6], [6, 9, 7], [64, 12, 16],
+  ] as const;
+  for (const [batch, steps, units] of cases) {
+    for (const goBackwards of [false, true]) {
+      it(`${batch} rows × ${steps} steps × ${units} units${goBackwards ? ', backwards' : ''}: bitwise equal to its ops step by step`, () => {
+        const wasm = WasmBackend.create({ threads: 1, rowThreshold: 0, initialBytes: 2 ** 20, maximumBytes: 2 ** 26 });
+        const values = (n: number, scale: number) => Array.from({ length: n }, () => rng.uniformRange(-scale, scale));
+        const xz = wasm.fromValues([batch, steps, 4 * units], values(batch * steps * 4 * units, 3));
+        const kernel = wasm.fromValues([units, 4 * units], values(4 * units * units, 0.8));
+        const [h0, c0] = [wasm.fromValues([batch, units], values(batch * units, 1)), wasm.fromValues([batch, units], values(batch * units, 2))];
+        const options = { goBackwards, returnSequences: true };
+        const actual = wasm.lstmSequence(kinds, xz, kernel, h0, c0, options);
+        // The reference loop (matmul, addInPlace, lstmCell) dispatching to the WebAssembly backend's own ops.
+        const expected = JsBackend.prototype.lstmSequence.call(wasm, kinds, xz, kernel, h0, c0, options);
+        for (const name of ['sequence', 'h', 'c'] as const) {
+          expect(bits(actual[name]!.data).equals(bits(expected[name]!.data)), name).toBe(true);
+        }
+        if (steps > 0) expect(Array.from(actual.h.data)).not.toEqual(Array.from(h0.data));
+        // Without the sequence, the same last states; the initial states are left as they were.
+        const last = wasm.lstmSequence(kinds, xz, kernel, h0, c0, { goBackwards, returnSequences: false });
+        expect(last.sequence).toBeNull();
+        expect(bits(last.h.data).equals(bits(expected.h.data))).toBe(true);
+        expect(Array.from(h0.data)).toEqual(Array.from(wasm.fromValues([batch, units], h0.data).data));
+      });
+    }
+  }
+
+  it('rejects operands that do not fit together, naming what it expected', () => {
+    const wasm = WasmBackend.create({ threads: 1, initialBytes: 2 ** 20, maximumBytes: 2 ** 26 });
+    const options = { goBackwards: false, returnSequences: false };
+    expect(() => wasm.lstmSequence(kinds, wasm.zeros([2, 3, 8]), wasm.zeros([2, 8]), wasm.zeros([2, 3]), wasm.zeros([2, 2]), options))
+      .toThrow(/LSTM sequence operands \(2, 3, 8\), \(2, 8\), \(2, 3\), \(2, 2\): expected xz \[batch, steps, 4·units\]/);
+  });
+});

@@ -1,8 +1,8 @@
 import type { WasmF32 } from './float-arena.js';
-import { check } from './rows.js';
+import { type Range, check, span } from './rows.js';
 import type { KernelContext } from './window.js';
 
-/* Typed, checked call of the module's forward LSTM step with sigmoid gates and a tanh cell (assembly/lstm.ts). */
+/* Typed, checked calls of the module's forward LSTM step and sequence with sigmoid gates and a tanh cell (assembly/lstm.ts). */
 
 /**
  * One step over every row: z [rows, 4·units] → gates [rows, 4·units], c, cellOut, h [rows, units]. `scratch` is this
@@ -22,4 +22,29 @@ export function lstmForwardSigmoidTanh(
   }
   check(ctx, 'LSTM scratch', scratch, 4);
   ctx.exports.lstmForwardSigmoidTanh(z.ptr, cPrev.ptr, gates.ptr, c.ptr, cellOut.ptr, h.ptr, units, 0, rows, scratch.ptr);
+}
+
+/**
+ * An LSTM layer's forward pass over rows [range.start, range.end) of the batch (all by default), every step: xz
+ * [batch, steps, 4·units], recurrentKernel [units, 4·units], h and c [batch, units] (initial states in, last out), seq
+ * [batch, steps, units] or null, z [batch, 4·units] working memory. `scratch` is this thread's gemm scratch.
+ */
+export function lstmSequenceSigmoidTanh(
+  ctx: KernelContext, xz: WasmF32, recurrentKernel: WasmF32, h: WasmF32, c: WasmF32, seq: WasmF32 | null, z: WasmF32,
+  dims: { batch: number; steps: number; units: number; goBackwards: boolean }, scratch: WasmF32, range: Range = {},
+): void {
+  const { batch, steps, units, goBackwards } = dims;
+  if (![batch, steps, units].every((d) => Number.isInteger(d) && d >= 0)) {
+    throw new RangeError(`LSTM sequence of ${batch} rows × ${steps} steps × ${units} units: expected non-negative integers`);
+  }
+  check(ctx, 'LSTM input projections', xz, batch * steps * 4 * units);
+  check(ctx, 'LSTM recurrent kernel', recurrentKernel, units * 4 * units);
+  check(ctx, 'LSTM h', h, batch * units);
+  check(ctx, 'LSTM cell state', c, batch * units);
+  if (seq) check(ctx, 'LSTM sequence', seq, batch * steps * units);
+  check(ctx, 'LSTM pre-activations', z, batch * 4 * units);
+  const [start, end] = span(range, batch, 'LSTM rows');
+  ctx.exports.lstmSequenceSigmoidTanh(
+    xz.ptr, recurrentKernel.ptr, h.ptr, c.ptr, seq?.ptr ?? 0, z.ptr, batch, steps, units, +goBackwards, start, end, scratch.ptr,
+  );
 }

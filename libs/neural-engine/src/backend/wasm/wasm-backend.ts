@@ -4,10 +4,10 @@ import type { LstmKinds, LstmStepTensors } from '../../kernels/lstm-cell.js';
 import type { OptimizerRule, Slots, UpdateCoefficients } from '../../kernels/optimizer-updates.js';
 import type { ChannelRange, WindowGeometry } from '../../kernels/window-geometry.js';
 import { type Shape, type Tensor, formatShape, shapeSize } from '../../tensor.js';
-import type { MatmulOptions, StepKind } from '../backend.js';
+import type { LstmSequenceOptions, LstmSequenceResult, MatmulOptions, StepKind } from '../backend.js';
 import { JsBackend, JsTensor } from '../js-backend.js';
 import { matmulDims } from '../matmul-dims.js';
-import { checkActivationGradient, checkOptimizerUpdate, lstmDims } from '../op-checks.js';
+import { checkActivationGradient, checkOptimizerUpdate, lstmDims, lstmSequenceDims } from '../op-checks.js';
 import type { WasmF32 } from './float-arena.js';
 import { ResidentMemory } from './resident-memory.js';
 import type { SharedMemoryOptions } from './shared-memory.js';
@@ -359,6 +359,22 @@ export class WasmBackend extends JsBackend {
     this.unbind();
     return { z, gates, cPrev, c, cellOut, h };
   }
+  /**
+   * One kernel call for the whole sequence: the per-step ops (and their allocations and calls) are gone, and the pool
+   * splits the batch, each thread running its rows through every step.
+   */
+  override lstmSequence(kinds: LstmKinds, xz: Tensor, recurrentKernel: Tensor, h0: Tensor, c0: Tensor, options: LstmSequenceOptions): LstmSequenceResult<Tensor> {
+    if (kinds.gate !== 'sigmoid' || kinds.cell !== 'tanh' || xz.size === 0) return super.lstmSequence(kinds, xz, recurrentKernel, h0, c0, options);
+    const [batch, steps, units] = lstmSequenceDims(xz, recurrentKernel, h0, c0);
+    const [h, c] = [this.clone(h0), this.clone(c0)];
+    const sequence = options.returnSequences ? this.allocate([batch, steps, units], false) : null;
+    const dims = { batch, steps, units, goBackwards: options.goBackwards };
+    const [wx, wk, wh, wc, wz, ws] = this.bind(read(xz), read(recurrentKernel), update(h), update(c), batch * 4 * units, ...(sequence ? [write(sequence)] : []));
+    this.compute('gemm', batch * steps * units * 4 * units, (kernels) => kernels.lstmSequenceSigmoidTanh(wx, wk, wh, wc, ws ?? null, wz, dims));
+    this.unbind();
+    return { sequence, h, c };
+  }
+
 
   /** An optimizer step in one SIMD pass (f64 lanes, bitwise equal to the JS loop) over the parameter and its slots. */
   override optimizerUpdate<R extends OptimizerRule>(rule: R, value: Tensor, grad: Tensor, slots: Slots<Tensor>, c: UpdateCoefficients<R>): void {

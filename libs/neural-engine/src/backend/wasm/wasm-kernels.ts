@@ -123,6 +123,14 @@ export class WasmKernels {
     lstmKernels.lstmForwardSigmoidTanh(this, z, cPrev, gates, c, cellOut, h, rows, units, this.scratch);
   }
 
+  /** An LSTM layer's forward pass over every step, with sigmoid gates and a tanh cell (see assembly/lstm.ts). */
+  lstmSequenceSigmoidTanh(
+    xz: WasmF32, recurrentKernel: WasmF32, h: WasmF32, c: WasmF32, seq: WasmF32 | null, z: WasmF32,
+    dims: { batch: number; steps: number; units: number; goBackwards: boolean },
+  ): void {
+    lstmKernels.lstmSequenceSigmoidTanh(this, xz, recurrentKernel, h, c, seq, z, dims, this.scratch);
+  }
+
   /** The fused update of w and its slots (in the rule's order, an optional one null) from the gradient g. */
   optimizerUpdate<R extends OptimizerRule>(rule: R, w: WasmF32, g: WasmF32, slots: Slots<WasmF32>, c: UpdateCoefficients<R>, range?: rowKernels.Range): void {
     optimizerKernels.optimizerUpdate(this, rule, w, g, slots, c, range);

@@ -65,6 +65,14 @@ export class LSTM extends RecurrentLayer<LSTMCache> {
     return this.unitForgetBias ? new UnitForgetBias(base, this.units) : base;
   }
 
+  /** In inference with a fused cell, the whole sequence is one backend op (Backend.lstmSequence). */
+  protected override sequenceForward(xz: Tensor, states: readonly Tensor[]): { sequence: Tensor | null; states: Tensor[] } | null {
+    if (!this.fusedKinds) return null;
+    const options = { goBackwards: this.goBackwards, returnSequences: this.returnSequences };
+    const { sequence, h, c } = this.backend.lstmSequence(this.fusedKinds, xz, this.recurrentKernel.value, states[0]!, states[1]!, options);
+    return { sequence, states: [h, c] };
+  }
+
   protected cellStep(xz: Tensor, hds: readonly Tensor[], prev: readonly Tensor[]): CellStep<LSTMCache> {
     const b = this.backend;
     const u = this.units;

@@ -208,6 +208,15 @@ export abstract class RecurrentLayer<C = unknown> extends Layer {
     return this.gateCount > 1 && this.recurrentDropout !== 0 ? this.gateCount : 1;
   }
 
+  /**
+   * Inference over the whole sequence in one go, for cells that have such an op: the output sequence (with
+   * returnSequences) and the last states, from the input projections xz [batch, steps, gates·units] and the initial
+   * states. Null runs the steps one by one.
+   */
+  protected sequenceForward(_xz: Tensor, _states: readonly Tensor[]): { sequence: Tensor | null; states: Tensor[] } | null {
+    return null;
+  }
+
   /** hds·recurrent_kernel, [batch, gates·units]: one product, or one per gate block when each gate has its own hd. */
   protected recurrentProduct(hds: readonly Tensor[]): Tensor {
     const b = this.backend;
@@ -282,6 +291,11 @@ export abstract class RecurrentLayer<C = unknown> extends Layer {
     }
     const xz3 = b.reshape(xz, [batch, steps, width]);
     let states = Array.from({ length: this.stateCount }, () => b.zeros([batch, units]));
+    const whole = !training && !mask ? this.sequenceForward(xz3, states) : null;
+    if (whole) {
+      this.record = null;
+      return [whole.sequence ?? whole.states[0]!, ...(this.returnState ? whole.states : [])];
+    }
     const sequence = this.returnSequences ? b.zeros([batch, steps, units]) : null;
     let last = b.zeros([batch, units]);
     const records: StepRecord<C>[] = [];

@@ -54,7 +54,7 @@ export const ERROR_BYTES = 2048;
 /** Kernels a pool can split; a kernel's op code is its index here. */
 export const POOL_KERNELS = [
   'gemm', 'im2col', 'col2im', 'maxPool', 'maxPoolBackward', 'avgPool', 'avgPoolBackward',
-  'addRowVector', 'sumRows', 'axpy', 'scale', 'reluForward', 'reluBackward', 'optimizerUpdate',
+  'addRowVector', 'sumRows', 'axpy', 'scale', 'reluForward', 'reluBackward', 'optimizerUpdate', 'lstmSequenceSigmoidTanh',
 ] as const satisfies readonly (keyof KernelExports)[];
 
 export type PoolKernel = (typeof POOL_KERNELS)[number];

@@ -151,6 +151,19 @@ describe.each([[2, 'no stealing'], [3, 'no stealing'], [2, 'stealing']] as const
     }
   });
 
+  it('lstmSequence: each thread runs its rows through every step', () => {
+    const kinds = { gate: 'sigmoid', cell: 'tanh' } as const;
+    for (const [batch, steps, units] of [[7, 5, 6], [1, 3, 4], [13, 4, 9]] as const) {
+      const xz = random(one, [batch, steps, 4 * units]);
+      const kernel = random(one, [units, 4 * units]);
+      const [h0, c0] = [random(one, [batch, units]), random(one, [batch, units])];
+      same(`lstmSequence ${batch}×${steps}×${units}`, batch, 1, (b) => {
+        const r = b.lstmSequence(kinds, xz, kernel, h0, c0, { goBackwards: batch % 2 === 1, returnSequences: true });
+        return [r.sequence!.data, r.h.data, r.c.data];
+      });
+    }
+  });
+
   it('conv2d and conv2dBackward (im2col, the products, axpy and col2im in the staging region, each split)', () => {
     const g = windowGeometry([3, 9, 7, 5], [3, 3], [1, 1], [1, 1], 'same');
     const x = random(one, [3, 9, 7, 5]);

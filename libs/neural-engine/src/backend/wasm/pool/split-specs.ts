@@ -38,6 +38,9 @@ export const SPLIT_SPECS: Readonly<Record<PoolKernel, SplitSpec>> = {
   reluBackward: { range: 3, scratch: -1, align: 16 },
   // optimizerUpdate(rule, w, g, s0, s1, s2, c0, …, c7, start, end): parameter elements, in cache lines.
   optimizerUpdate: { range: 14, scratch: -1, align: 16 },
+  // lstmSequenceSigmoidTanh(xz, recurrentKernel, h, c, seq, z, batch, steps, units, goBackwards, rowStart, rowEnd,
+  // scratch): rows of the batch, each over every step (rows never meet, so parts run without waiting for each other).
+  lstmSequenceSigmoidTanh: { range: 10, scratch: 12, align: 1 },
 };
 
 /**
