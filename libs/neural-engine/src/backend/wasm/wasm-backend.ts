@@ -78,8 +78,10 @@ export interface WasmBackendOptions extends SharedMemoryOptions {
   /**
    * Row ops on fewer floats than this run on the calling thread alone. Same script: memory-bound, with the copies on
    * the calling thread; below 2^19 floats 0.2–0.7×; at 2^20 (1024×1024) four runs gave 0.4–1.8× op by op, around
-   * 1× in the median (addRowVector 0.9–1.3×, sumRows 0.8–1.3×, axpy 0.4–1.0×, scale 0.7–1.8×). No crossover, so
-   * default Infinity: never split (W1–W3's row ops are far smaller anyway). Re-measure once tensors live in the memory.
+   * 1× in the median (addRowVector 0.9–1.3×, sumRows 0.8–1.3×, axpy 0.4–1.0×, scale 0.7–1.8×). That was with the
+   * copies; on resident tensors (no copies) W2's row ops (relu and its gradient, bias sums and adds over 0.35–1.4 M
+   * floats) pay: W2 training at 2 threads gained 9 % with a threshold of 65,536 and of 262,144 alike (2 runs each, idle
+   * machine), while W1 and W3 stayed within noise (4 runs). Default 2^17.
    */
   rowSplitThreshold?: number;
   /** Milliseconds to wait for a worker's part before declaring it hung and replacing it (default 30 s). */
@@ -113,7 +115,7 @@ const DEFAULT_WINDOW_THRESHOLD = 4096;
 const DEFAULT_ROW_THRESHOLD = 1024;
 const DEFAULT_GEMM_SPLIT_THRESHOLD = 2 ** 20;
 const DEFAULT_WINDOW_SPLIT_THRESHOLD = 200_000;
-const DEFAULT_ROW_SPLIT_THRESHOLD = Infinity;
+const DEFAULT_ROW_SPLIT_THRESHOLD = 2 ** 17;
 /**
  * Polls of the control word before sleeping. No spin: on this 2-core machine a spinning worker takes the core the
  * calling thread needs for the JS between kernels. Measured by pool-crossover.mjs with 20,000 polls (~20–40 µs) on
