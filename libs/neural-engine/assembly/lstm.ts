@@ -7,6 +7,7 @@
  * what this stores.
  */
 
+import { add, ld, mul, put, splat, sub } from './f64-lanes';
 import { gemm } from './gemm';
 
 const LOG2E: f32 = 1.4426950408889634;
@@ -95,6 +96,54 @@ export function lstmSequenceSigmoidTanh(
       if (seq) memory.copy(seq + (<usize>r * <usize>steps + <usize>k) * ub, h + sr, ub);
     }
   }
+}
+
+/**
+ * The backward LSTM step (sigmoid gates, tanh cell) for rows [r0, r1): dz [rows, 4·units] and dcPrev [rows, units]
+ * from dh and dcNext, with the slopes from the stored outputs (σ' = y·(1 - y), tanh' = 1 - y²). The float64 operations
+ * of lstmCellBackward (src/kernels/lstm-cell.ts) in its order, two units at a time, rounded to f32 wherever it stores
+ * and read back as stored: bitwise equal to it.
+ */
+export function lstmBackwardSigmoidTanh(
+  gates: usize, cPrev: usize, cellOut: usize, dh: usize, dcNext: usize, dz: usize, dcPrev: usize, units: i32, r0: i32, r1: i32,
+): void {
+  const ub = <usize>units << 2;
+  for (let r = r0; r < r1; r++) {
+    const gr = gates + <usize>r * 4 * ub;
+    const dzr = dz + <usize>r * 4 * ub;
+    const sr = <usize>r * ub;
+    let j = 0;
+    for (; j + 2 <= units; j += 2) {
+      backwardAt(<usize>j << 2, true, gr, dzr, ub, cPrev + sr, cellOut + sr, dh + sr, dcNext + sr, dcPrev + sr);
+    }
+    if (j < units) backwardAt(<usize>j << 2, false, gr, dzr, ub, cPrev + sr, cellOut + sr, dh + sr, dcNext + sr, dcPrev + sr);
+  }
+}
+
+/** One or two units of a row of the backward step (see lstmBackwardSigmoidTanh); `ub` is the bytes of a gate block. */
+// @ts-ignore: decorator
+@inline function backwardAt(
+  at: usize, pair: bool, gr: usize, dzr: usize, ub: usize, cPrev: usize, cellOut: usize, dh: usize, dcNext: usize, dcPrev: usize,
+): void {
+  const one = splat(1);
+  const o = ld(gr + 3 * ub + at, pair);
+  const t = ld(cellOut + at, pair);
+  const dhv = ld(dh + at, pair);
+  const dzo = put(dzr + 3 * ub + at, mul(dhv, t), pair);
+  put(dzr + 3 * ub + at, mul(dzo, mul(o, sub(one, o))), pair);
+  let dc = put(dcPrev + at, mul(dhv, o), pair);
+  dc = put(dcPrev + at, mul(dc, sub(one, mul(t, t))), pair);
+  dc = put(dcPrev + at, add(dc, ld(dcNext + at, pair)), pair);
+  const i = ld(gr + at, pair);
+  const f = ld(gr + ub + at, pair);
+  const g = ld(gr + 2 * ub + at, pair);
+  const dzi = put(dzr + at, mul(dc, g), pair);
+  put(dzr + at, mul(dzi, mul(i, sub(one, i))), pair);
+  const dzf = put(dzr + ub + at, mul(dc, ld(cPrev + at, pair)), pair);
+  put(dzr + ub + at, mul(dzf, mul(f, sub(one, f))), pair);
+  const dzg = put(dzr + 2 * ub + at, mul(dc, i), pair);
+  put(dzr + 2 * ub + at, mul(dzg, sub(one, mul(g, g))), pair);
+  put(dcPrev + at, mul(dc, f), pair);
 }
 
 /** target[0..n) += x[0..n), f32 by f32, four lanes at a time (the last partial group through scratch). */

@@ -7,6 +7,8 @@
  * and stores, an odd last element with 4-byte ones in lane 0 (lanes never mix, so its bits are the same).
  */
 
+import { add, div, ld, mul, put, splat, sqrt, sub } from './f64-lanes';
+
 // Rule codes: the index of each rule in OPTIMIZER_RULES (src/kernels/optimizer-updates.ts).
 const ADAM = 0;
 const SGD = 1;
@@ -243,21 +245,6 @@ function lion(w: usize, g: usize, m: usize, lr: f64, beta1: f64, beta2: f64, i0:
   return put(p, add(s, mul(sub(x, s), c)), pair);
 }
 
-/** f32 at `p` as f64 lanes: two with `pair`, else one in lane 0 (an odd last element). */
-// @ts-ignore: decorator
-@inline function ld(p: usize, pair: bool): v128 {
-  return f64x2.promote_low_f32x4(pair ? v128.load64_zero(p) : v128.load32_zero(p));
-}
-
-/** Stores the lanes (two with `pair`, else lane 0) as f32 at `p`; returns them as read back: rounded to f32. */
-// @ts-ignore: decorator
-@inline function put(p: usize, x: v128, pair: bool): v128 {
-  const f = f32x4.demote_f64x2_zero(x);
-  if (pair) v128.store64_lane(p, f, 0);
-  else v128.store32_lane(p, f, 0);
-  return f64x2.promote_low_f32x4(f);
-}
-
 /**
  * Math.max lane by lane, NaN bits included. f64x2.max already agrees on numbers (max(-0, +0) = +0) and gives NaN when
  * either lane is NaN, but a canonical NaN of either sign, while V8's Math.max answers any NaN operand with the
@@ -278,17 +265,3 @@ function lion(w: usize, g: usize, m: usize, lr: f64, beta1: f64, beta2: f64, i0:
   const zero = f64x2.sub(x, x);
   return f64x2.div(zero, zero);
 }
-
-// Short names for the f64x2 operations, so each step reads like its JS loop; sqrt is correctly rounded like Math.sqrt.
-// @ts-ignore: decorator
-@inline function splat(x: f64): v128 { return f64x2.splat(x); }
-// @ts-ignore: decorator
-@inline function add(a: v128, b: v128): v128 { return f64x2.add(a, b); }
-// @ts-ignore: decorator
-@inline function sub(a: v128, b: v128): v128 { return f64x2.sub(a, b); }
-// @ts-ignore: decorator
-@inline function mul(a: v128, b: v128): v128 { return f64x2.mul(a, b); }
-// @ts-ignore: decorator
-@inline function div(a: v128, b: v128): v128 { return f64x2.div(a, b); }
-// @ts-ignore: decorator
-@inline function sqrt(a: v128): v128 { return f64x2.sqrt(a); }

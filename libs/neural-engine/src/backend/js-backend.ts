@@ -9,7 +9,7 @@ import { addRowVector, sumRows } from '../kernels/rows.js';
 import { type FloatArray, type Shape, type Tensor, formatShape, shapeSize } from '../tensor.js';
 import type { Backend, LstmSequenceOptions, LstmSequenceResult, MatmulOptions, StepKind } from './backend.js';
 import { matmulDims } from './matmul-dims.js';
-import { checkActivationGradient, checkOptimizerUpdate, lstmDims, lstmSequenceDims } from './op-checks.js';
+import { checkActivationGradient, checkLstmBackward, checkOptimizerUpdate, lstmDims, lstmSequenceDims } from './op-checks.js';
 
 /** A tensor over storage the backend handed out (a JS-heap array, or a view into a WebAssembly memory). */
 export class JsTensor implements Tensor {
@@ -146,11 +146,7 @@ export class JsBackend implements Backend {
   }
 
   lstmCellBackward(kinds: LstmKinds, step: LstmStepTensors<Tensor>, dh: Tensor, dc: Tensor): { dz: Tensor; dcPrev: Tensor } {
-    const [rows, units] = lstmDims(step.z, step.cPrev);
-    for (const t of [step.c, step.cellOut, dh, dc]) {
-      if (t.size !== step.cPrev.size) throw new RangeError(`LSTM step tensors of ${t.size} and ${step.cPrev.size} values: expected [batch, units] each`);
-    }
-    if (step.gates.size !== step.z.size) throw new RangeError(`LSTM gates of ${step.gates.size} values for pre-activations of ${step.z.size}`);
+    const [rows, units] = checkLstmBackward(step, dh, dc);
     const dz = this.zeros(step.z.shape);
     const dcPrev = this.zeros(step.cPrev.shape);
     const { z, gates, cPrev, c, cellOut } = step;

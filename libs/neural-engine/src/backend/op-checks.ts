@@ -1,4 +1,5 @@
 import { OPTIMIZER_RULES, type OptimizerRule, type Slots } from '../kernels/optimizer-updates.js';
+import type { LstmStepTensors } from '../kernels/lstm-cell.js';
 import { type Tensor, formatShape } from '../tensor.js';
 
 /* Argument checks shared by both backends' element-wise, LSTM and optimizer ops, so both reject alike. */
@@ -18,6 +19,16 @@ export function lstmDims(z: Tensor, cPrev: Tensor): [rows: number, units: number
     throw new RangeError(`LSTM step pre-activations ${formatShape(z.shape, false)} for a cell state ${formatShape(cPrev.shape, false)}: expected [${rows}, ${4 * units}]`);
   }
   return [rows, units];
+}
+
+/** [rows, units] of an LSTM backward step, its tensors checked against each other. */
+export function checkLstmBackward(step: LstmStepTensors<Tensor>, dh: Tensor, dc: Tensor): [rows: number, units: number] {
+  const dims = lstmDims(step.z, step.cPrev);
+  for (const t of [step.c, step.cellOut, dh, dc]) {
+    if (t.size !== step.cPrev.size) throw new RangeError(`LSTM step tensors of ${t.size} and ${step.cPrev.size} values: expected [batch, units] each`);
+  }
+  if (step.gates.size !== step.z.size) throw new RangeError(`LSTM gates of ${step.gates.size} values for pre-activations of ${step.z.size}`);
+  return dims;
 }
 
 /** [batch, steps, units] of Backend.lstmSequence's operands, checked against each other. */

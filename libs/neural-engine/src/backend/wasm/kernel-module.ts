@@ -37,6 +37,10 @@ export interface KernelExports {
     z: number, cPrev: number, gates: number, c: number, cellOut: number, h: number,
     units: number, rowStart: number, rowEnd: number, scratch: number,
   ): void;
+  lstmBackwardSigmoidTanh(
+    gates: number, cPrev: number, cellOut: number, dh: number, dcNext: number, dz: number, dcPrev: number,
+    units: number, rowStart: number, rowEnd: number,
+  ): void;
   lstmSequenceSigmoidTanh(
     xz: number, recurrentKernel: number, h: number, c: number, seq: number, z: number,
     batch: number, steps: number, units: number, goBackwards: number, rowStart: number, rowEnd: number, scratch: number,

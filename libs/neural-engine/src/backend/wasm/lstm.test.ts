@@ -98,3 +98,28 @@ describe('WasmBackend.lstmSequence (the whole sequence in one kernel call)', () 
       .toThrow(/LSTM sequence operands \(2, 3, 8\), \(2, 8\), \(2, 3\), \(2, 2\): expected xz \[batch, steps, 4·units\]/);
   });
 });
+
+describe('WasmBackend.lstmCellBackward (float64 pairs, as the JS kernel computes)', () => {
+  const rng = new Rng(37);
+  const bits = (a: FloatArray): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+  // Gradients spanning the f32 range, signed zeros included; gates at their ends (0, 1) and inside.
+  const GRADIENTS = [0, -0, 1e-30, -1e-30, 1e-3, 0.7, -2.5, 1e15, -1e15, 3e38];
+  const GATES = [0, 1, 1e-7, 0.9999999, 0.5, 0.25];
+  for (const [rows, units] of [[1, 1], [2, 3], [3, 5], [7, 64], [64, 64], [5, 9]] as const) {
+    it(`${rows} rows × ${units} units: bitwise equal to the JS kernel`, () => {
+      const wasm = WasmBackend.create({ threads: 1, rowThreshold: 0, initialBytes: 2 ** 20, maximumBytes: 2 ** 26 });
+      const pick = (list: readonly number[], i: number, draw: () => number) => (i < list.length ? list[i]! : draw());
+      const gates = Array.from({ length: rows * 4 * units }, (_, i) => pick(GATES, i, () => rng.uniformRange(0, 1)) * (Math.floor(i / units) % 4 === 2 ? -1 : 1));
+      const state = (scale: number) => Array.from({ length: rows * units }, (_, i) => pick(GRADIENTS, i, () => rng.uniformRange(-scale, scale)));
+      const [cPrev, c, cellOut, dh, dc] = [state(3), state(3), state(1).map((v) => Math.max(-1, Math.min(1, v))), state(2), state(2)];
+      const step = <B extends JsBackend>(b: B) => ({
+        z: b.fromValues([rows, 4 * units], gates), gates: b.fromValues([rows, 4 * units], gates),
+        cPrev: b.fromValues([rows, units], cPrev), c: b.fromValues([rows, units], c), cellOut: b.fromValues([rows, units], cellOut),
+      });
+      const expected = js.lstmCellBackward(kinds, step(js), js.fromValues([rows, units], dh), js.fromValues([rows, units], dc));
+      const actual = wasm.lstmCellBackward(kinds, step(wasm), wasm.fromValues([rows, units], dh), wasm.fromValues([rows, units], dc));
+      expect(bits(actual.dz.data).equals(bits(expected.dz.data)), 'dz').toBe(true);
+      expect(bits(actual.dcPrev.data).equals(bits(expected.dcPrev.data)), 'dcPrev').toBe(true);
+    });
+  }
+});

@@ -2,7 +2,7 @@ import type { WasmF32 } from './float-arena.js';
 import { type Range, check, span } from './rows.js';
 import type { KernelContext } from './window.js';
 
-/* Typed, checked calls of the module's forward LSTM step and sequence with sigmoid gates and a tanh cell (assembly/lstm.ts). */
+/* Typed, checked calls of the module's LSTM kernels with sigmoid gates and a tanh cell (assembly/lstm.ts). */
 
 /**
  * One step over every row: z [rows, 4·units] → gates [rows, 4·units], c, cellOut, h [rows, units]. `scratch` is this
@@ -47,4 +47,24 @@ export function lstmSequenceSigmoidTanh(
   ctx.exports.lstmSequenceSigmoidTanh(
     xz.ptr, recurrentKernel.ptr, h.ptr, c.ptr, seq?.ptr ?? 0, z.ptr, batch, steps, units, +goBackwards, start, end, scratch.ptr,
   );
+}
+
+/**
+ * The backward step over rows [range.start, range.end) (all by default): from the forward's gates [rows, 4·units],
+ * cPrev and cellOut, and dh, dcNext [rows, units], writes dz [rows, 4·units] and dcPrev [rows, units].
+ */
+export function lstmBackwardSigmoidTanh(
+  ctx: KernelContext, gates: WasmF32, cPrev: WasmF32, cellOut: WasmF32, dh: WasmF32, dcNext: WasmF32, dz: WasmF32, dcPrev: WasmF32,
+  rows: number, units: number, range: Range = {},
+): void {
+  if (!Number.isInteger(rows) || !Number.isInteger(units) || rows < 0 || units < 0) {
+    throw new RangeError(`LSTM backward step of ${rows} rows × ${units} units: expected non-negative integers`);
+  }
+  check(ctx, 'LSTM gates', gates, rows * 4 * units);
+  check(ctx, 'LSTM pre-activation gradient', dz, rows * 4 * units);
+  for (const [name, buffer] of [['LSTM previous cell state', cPrev], ['LSTM cell output', cellOut], ['LSTM dh', dh], ['LSTM dc', dcNext], ['LSTM dcPrev', dcPrev]] as const) {
+    check(ctx, name, buffer, rows * units);
+  }
+  const [start, end] = span(range, rows, 'LSTM rows');
+  ctx.exports.lstmBackwardSigmoidTanh(gates.ptr, cPrev.ptr, cellOut.ptr, dh.ptr, dcNext.ptr, dz.ptr, dcPrev.ptr, units, start, end);
 }

@@ -7,7 +7,7 @@ import { type Shape, type Tensor, formatShape, shapeSize } from '../../tensor.js
 import type { LstmSequenceOptions, LstmSequenceResult, MatmulOptions, StepKind } from '../backend.js';
 import { JsBackend, JsTensor } from '../js-backend.js';
 import { matmulDims } from '../matmul-dims.js';
-import { checkActivationGradient, checkOptimizerUpdate, lstmDims, lstmSequenceDims } from '../op-checks.js';
+import { checkActivationGradient, checkLstmBackward, checkOptimizerUpdate, lstmDims, lstmSequenceDims } from '../op-checks.js';
 import type { WasmF32 } from './float-arena.js';
 import { ResidentMemory } from './resident-memory.js';
 import type { SharedMemoryOptions } from './shared-memory.js';
@@ -361,6 +361,17 @@ export class WasmBackend extends JsBackend {
     this.unbind();
     return { z, gates, cPrev, c, cellOut, h };
   }
+  override lstmCellBackward(kinds: LstmKinds, step: LstmStepTensors<Tensor>, dh: Tensor, dc: Tensor): { dz: Tensor; dcPrev: Tensor } {
+    if (kinds.gate !== 'sigmoid' || kinds.cell !== 'tanh' || step.z.size === 0) return super.lstmCellBackward(kinds, step, dh, dc);
+    const [rows, units] = checkLstmBackward(step, dh, dc);
+    const dz = this.allocate(step.z.shape, false);
+    const dcPrev = this.allocate(step.cPrev.shape, false);
+    const [wg, wc0, wo, wh, wc, wdz, wdc] = this.bind(read(step.gates), read(step.cPrev), read(step.cellOut), read(dh), read(dc), write(dz), write(dcPrev));
+    this.compute('row', dz.size, (kernels) => kernels.lstmBackwardSigmoidTanh(wg, wc0, wo, wh, wc, wdz, wdc, rows, units));
+    this.unbind();
+    return { dz, dcPrev };
+  }
+
   /**
    * One kernel call for the whole sequence: the per-step ops (and their allocations and calls) are gone, and the pool
    * splits the batch, each thread running its rows through every step.

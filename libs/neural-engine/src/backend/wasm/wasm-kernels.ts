@@ -123,6 +123,14 @@ export class WasmKernels {
     lstmKernels.lstmForwardSigmoidTanh(this, z, cPrev, gates, c, cellOut, h, rows, units, this.scratch);
   }
 
+  /** The backward LSTM step with sigmoid gates and a tanh cell (see assembly/lstm.ts). */
+  lstmBackwardSigmoidTanh(
+    gates: WasmF32, cPrev: WasmF32, cellOut: WasmF32, dh: WasmF32, dcNext: WasmF32, dz: WasmF32, dcPrev: WasmF32, rows: number, units: number,
+    range?: rowKernels.Range,
+  ): void {
+    lstmKernels.lstmBackwardSigmoidTanh(this, gates, cPrev, cellOut, dh, dcNext, dz, dcPrev, rows, units, range);
+  }
+
   /** An LSTM layer's forward pass over every step, with sigmoid gates and a tanh cell (see assembly/lstm.ts). */
   lstmSequenceSigmoidTanh(
     xz: WasmF32, recurrentKernel: WasmF32, h: WasmF32, c: WasmF32, seq: WasmF32 | null, z: WasmF32,

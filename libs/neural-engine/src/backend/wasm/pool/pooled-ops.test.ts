@@ -164,6 +164,18 @@ describe.each([[2, 'no stealing'], [3, 'no stealing'], [2, 'stealing']] as const
     }
   });
 
+  it('lstmCellBackward: rows', () => {
+    const kinds = { gate: 'sigmoid', cell: 'tanh' } as const;
+    for (const [rows, units] of [[7, 6], [1, 5], [13, 9]] as const) {
+      const [gates, z] = [random(one, [rows, 4 * units]), random(one, [rows, 4 * units])];
+      const [cPrev, c, cellOut, dh, dc] = Array.from({ length: 5 }, () => random(one, [rows, units]));
+      same(`lstmCellBackward ${rows}×${units}`, rows, 1, (b) => {
+        const r = b.lstmCellBackward(kinds, { z, gates, cPrev, c, cellOut }, dh, dc);
+        return [r.dz.data, r.dcPrev.data];
+      });
+    }
+  });
+
   it('conv2d and conv2dBackward (im2col, the products, axpy and col2im in the staging region, each split)', () => {
     const g = windowGeometry([3, 9, 7, 5], [3, 3], [1, 1], [1, 1], 'same');
     const x = random(one, [3, 9, 7, 5]);

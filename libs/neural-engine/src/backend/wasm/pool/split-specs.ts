@@ -41,6 +41,8 @@ export const SPLIT_SPECS: Readonly<Record<PoolKernel, SplitSpec>> = {
   // lstmSequenceSigmoidTanh(xz, recurrentKernel, h, c, seq, z, batch, steps, units, goBackwards, rowStart, rowEnd,
   // scratch): rows of the batch, each over every step (rows never meet, so parts run without waiting for each other).
   lstmSequenceSigmoidTanh: { range: 10, scratch: 12, align: 1 },
+  // lstmBackwardSigmoidTanh(gates, cPrev, cellOut, dh, dcNext, dz, dcPrev, units, rowStart, rowEnd): rows.
+  lstmBackwardSigmoidTanh: { range: 8, scratch: -1, align: 1 },
 };
 
 /**
