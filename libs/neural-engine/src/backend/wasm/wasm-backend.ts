@@ -64,7 +64,10 @@ export interface WasmBackendOptions extends SharedMemoryOptions {
    * Matmuls of fewer multiply-adds than this run on the calling thread alone: a hand-off costs ~15–20 µs (post, futex
    * wake, wait), more than half of a small GEMM saves. Measured by libs/neural-engine/bench/pool-crossover.mjs (2-core
    * dev machine, load ≈ 4, copies included), 2 threads against 1: 32×64×64 (131k) 0.46×, 32×128×128 (524k) 0.93–0.98×,
-   * 64×128×128 (1M) 1.2×, 64×256×128 (2M) 1.3×, 64×784×128 (6.4M) 1.6×, 256×784×128 (26M) 1.8×. Default 2^20.
+   * 64×128×128 (1M) 1.2×, 64×256×128 (2M) 1.3×, 64×784×128 (6.4M) 1.6×, 256×784×128 (26M) 1.8×. In context the 1M
+   * products lose: W3 training (per step, 64×64×256 forward and two such backward) ran 2,200 samples/s at 2 threads
+   * with them split and 2,950–3,000 without (2 runs each; 2,840 on 1 thread); W1 and W2 have none between 1M and 2M.
+   * Default 2^21.
    * With no free core (load ≈ 6) nothing pays: 0.8–1.0× from 1M up (work stealing keeps it near 1×). 0 splits every
    * wasm matmul (tests); Infinity never splits.
    */
@@ -113,7 +116,7 @@ export interface WasmBackendOptions extends SharedMemoryOptions {
 const DEFAULT_GEMM_THRESHOLD = 0;
 const DEFAULT_WINDOW_THRESHOLD = 4096;
 const DEFAULT_ROW_THRESHOLD = 1024;
-const DEFAULT_GEMM_SPLIT_THRESHOLD = 2 ** 20;
+const DEFAULT_GEMM_SPLIT_THRESHOLD = 2 ** 21;
 const DEFAULT_WINDOW_SPLIT_THRESHOLD = 200_000;
 const DEFAULT_ROW_SPLIT_THRESHOLD = 2 ** 17;
 /**
