@@ -4,4 +4,4 @@ export { avgPool, avgPoolBackward, col2im, im2col, maxPool, maxPoolBackward } fr
 export { addRowVector, axpy, scale, sumRows } from './rows';
 export { optimizerUpdate } from './optimizers';
 export { reluBackward, reluForward } from './activations';
-export { lstmBackwardSigmoidTanh, lstmForwardSigmoidTanh, lstmSequenceSigmoidTanh } from './lstm';
+export { lstmBackwardSigmoidTanh, lstmForwardSigmoidTanh, lstmSequenceBackwardSigmoidTanh, lstmSequenceSigmoidTanh } from './lstm';

@@ -67,19 +67,22 @@ export function lstmForwardSigmoidTanh(
 }
 
 /**
- * An LSTM layer's whole forward pass in inference, for rows [r0, r1) of the batch. For each step t (ascending, or
- * descending with goBackwards): z = h·recurrentKernel (gemm over the same rows), z += xz[:, t], then the step above with
- * c and h updated in place. xz is [batch, steps, 4·units] (input projections, bias included), recurrentKernel
- * [units, 4·units]; h and c [batch, units] hold the initial states and receive the last ones; seq [batch, steps,
- * units], when not 0, receives each step's h at the step's position in the loop (Keras' order with goBackwards).
- * z [batch, 4·units] is working memory; `scratch` holds gemmScratchBytes() bytes.
+ * An LSTM layer's whole forward pass, for rows [r0, r1) of the batch. For each step t (ascending, or descending with
+ * goBackwards): z = h·recurrentKernel (gemm over the same rows), z += xz[:, t], then the step above with c and h
+ * carried. xz is [batch, steps, 4·units] (input projections, bias included), recurrentKernel [units, 4·units]; h and c
+ * [batch, units] hold the initial states and receive the last ones; seq [batch, steps, units], when not 0, receives
+ * each step's h at the step's position in the loop (Keras' order with goBackwards). z [batch, 4·units] is working
+ * memory; `scratch` holds gemmScratchBytes() bytes.
+ *
+ * For training, `record` (when not 0) receives what the backward pass needs, per row and step t: [gates (4·units) |
+ * cPrev | c | cellOut] (RECORD_WIDTH units), and hPrev [batch, steps, units] the h each step started from.
  *
  * Each row goes through exactly the operations of the step-by-step path (gemm, an f32 add, lstmForwardSigmoidTanh's
  * lanes), so the results are bitwise equal to it, whatever the split of rows. Rows never meet (a sample's states
  * depend on that sample only), so threads can each run a block of rows over all steps without waiting for each other.
  */
 export function lstmSequenceSigmoidTanh(
-  xz: usize, recurrentKernel: usize, h: usize, c: usize, seq: usize, z: usize,
+  xz: usize, recurrentKernel: usize, h: usize, c: usize, seq: usize, z: usize, record: usize, hPrev: usize,
   batch: i32, steps: i32, units: i32, goBackwards: bool, r0: i32, r1: i32, scratch: usize,
 ): void {
   if (r1 <= r0) return;
@@ -90,11 +93,74 @@ export function lstmSequenceSigmoidTanh(
     gemm(false, false, h, recurrentKernel, z, batch, units, width, r0, r1, false, scratch);
     for (let r = r0; r < r1; r++) {
       const zr = z + <usize>r * 4 * ub;
-      addInPlace(zr, xz + (<usize>r * <usize>steps + <usize>t) * 4 * ub, width, scratch);
+      const at = <usize>r * <usize>steps + <usize>t;
+      addInPlace(zr, xz + at * 4 * ub, width, scratch);
       const sr = <usize>r * ub;
-      cellRow(zr, c + sr, 0, c + sr, 0, h + sr, units, scratch);
+      if (record) {
+        const rec = record + at * RECORD_WIDTH * ub;
+        memory.copy(hPrev + at * ub, h + sr, ub);
+        memory.copy(rec + 4 * ub, c + sr, ub);
+        cellRow(zr, rec + 4 * ub, rec, rec + 5 * ub, rec + 6 * ub, h + sr, units, scratch);
+        memory.copy(c + sr, rec + 5 * ub, ub);
+      } else {
+        cellRow(zr, c + sr, 0, c + sr, 0, h + sr, units, scratch);
+      }
       if (seq) memory.copy(seq + (<usize>r * <usize>steps + <usize>k) * ub, h + sr, ub);
     }
+  }
+}
+
+/** Units per row and step of a training record: gates (4), cPrev, c, cellOut. */
+const RECORD_WIDTH: usize = 7;
+/** lstmSequenceBackwardSigmoidTanh's flags. */
+const GO_BACKWARDS = 1;
+const RETURN_SEQUENCES = 2;
+
+/**
+ * The backward pass of lstmSequenceSigmoidTanh over its record, for rows [r0, r1): from the last step to the first,
+ * dh += dOut (each step's with RETURN_SEQUENCES, else the last step's), the backward step (dz written to dxz[:, t]),
+ * then dh = dz·recurrentKernelᵀ (gemm) and dc = dcPrev, both added to +0 as the step-by-step path does. dh and dc
+ * [batch, units] hold the gradients of the last states (zeros when none) and receive those of the initial states.
+ * `work` holds dz [batch, 4·units] then dcPrev [batch, units]. The recurrent kernel's gradient, which sums over rows,
+ * is left to the caller (one product over every step: hPrevᵀ·dxz).
+ */
+export function lstmSequenceBackwardSigmoidTanh(
+  record: usize, recurrentKernel: usize, dOut: usize, dh: usize, dc: usize, dxz: usize, work: usize,
+  batch: i32, steps: i32, units: i32, flags: i32, r0: i32, r1: i32, scratch: usize,
+): void {
+  if (r1 <= r0) return;
+  const ub = <usize>units << 2;
+  const width = units * 4;
+  const dzWork = work;
+  const dcWork = work + <usize>batch * 4 * ub;
+  const sequences = (flags & RETURN_SEQUENCES) != 0;
+  for (let k = steps - 1; k >= 0; k--) {
+    const t = (flags & GO_BACKWARDS) != 0 ? steps - 1 - k : k;
+    for (let r = r0; r < r1; r++) {
+      const sr = <usize>r * ub;
+      if (sequences) addInPlace(dh + sr, dOut + (<usize>r * <usize>steps + <usize>k) * ub, units, scratch);
+      else if (k == steps - 1) addInPlace(dh + sr, dOut + sr, units, scratch);
+      const at = <usize>r * <usize>steps + <usize>t;
+      const rec = record + at * RECORD_WIDTH * ub;
+      const dzr = dzWork + sr * 4;
+      let j = 0;
+      for (; j + 2 <= units; j += 2) backwardAt(<usize>j << 2, true, rec, dzr, ub, rec + 4 * ub, rec + 6 * ub, dh + sr, dc + sr, dcWork + sr);
+      if (j < units) backwardAt(<usize>j << 2, false, rec, dzr, ub, rec + 4 * ub, rec + 6 * ub, dh + sr, dc + sr, dcWork + sr);
+      memory.copy(dxz + at * 4 * ub, dzr, 4 * ub);
+      fromZero(dc + sr, dcWork + sr, units, scratch);
+    }
+    gemm(false, true, dzWork, recurrentKernel, dh, batch, width, units, r0, r1, false, scratch);
+    for (let r = r0; r < r1; r++) fromZero(dh + <usize>r * ub, dh + <usize>r * ub, units, scratch);
+  }
+}
+
+/** target[0..n) = +0 + x[0..n) in f32 (a -0 becomes +0, as in a tensor made of zeros and added to). */
+// @ts-ignore: decorator
+@inline function fromZero(target: usize, x: usize, n: i32, scratch: usize): void {
+  for (let j = 0; j < n; j += 4) {
+    const lanes = min(4, n - j);
+    const at = <usize>j << 2;
+    store4(target + at, f32x4.add(f32x4.splat(0), load4(x + at, lanes, scratch)), lanes, scratch);
   }
 }
 

@@ -18,13 +18,31 @@ export interface LstmSequenceOptions {
   /** Steps from last to first (Keras go_backwards); the returned sequence is in that order. */
   readonly goBackwards: boolean;
   readonly returnSequences: boolean;
+  /** Keep what lstmSequenceBackward needs (training). Only for sigmoid and tanh, whose slopes read only outputs. */
+  readonly record?: boolean;
 }
 
-/** What Backend.lstmSequence returns: the last states, and every step's h when asked. */
+/** What Backend.lstmSequence returns: the last states, every step's h when asked, and the record for training. */
 export interface LstmSequenceResult<T> {
   readonly sequence: T | null;
   readonly h: T;
   readonly c: T;
+  readonly record: LstmSequenceRecord<T> | null;
+}
+
+/** What an LSTM's forward pass keeps for its backward pass, per row and step t (in time order). */
+export interface LstmSequenceRecord<T> {
+  /** [batch, steps, 7·units]: the step's gates (4·units), cPrev, c, cellOut. */
+  readonly steps: T;
+  /** [batch, steps, units]: the h each step started from (for the recurrent kernel's gradient, hPrevᵀ·dxz). */
+  readonly hPrev: T;
+}
+
+/** dL/d(input projections) [batch, steps, 4·units] and dL/d(initial states) of Backend.lstmSequenceBackward. */
+export interface LstmSequenceGradients<T> {
+  readonly dxz: T;
+  readonly dh: T;
+  readonly dc: T;
 }
 
 export interface MatmulOptions {
@@ -96,6 +114,14 @@ export interface Backend {
    * order. Bitwise equal to running those ops step by step.
    */
   lstmSequence(kinds: LstmKinds, xz: Tensor, recurrentKernel: Tensor, h0: Tensor, c0: Tensor, options: LstmSequenceOptions): LstmSequenceResult<Tensor>;
+  /**
+   * Its backward pass over a record: from dL/d(output) `dOut` ([batch, steps, units] with returnSequences, else
+   * [batch, units]) and dL/d(last states) dh, dc, every step's dz (into dxz) and dL/d(initial states), bitwise as the
+   * step-by-step ops (lstmCellBackward, dz·recurrentKernelᵀ). The recurrent kernel's gradient is the caller's.
+   */
+  lstmSequenceBackward(
+    kinds: LstmKinds, record: LstmSequenceRecord<Tensor>, recurrentKernel: Tensor, dOut: Tensor, dh: Tensor, dc: Tensor, options: LstmSequenceOptions,
+  ): LstmSequenceGradients<Tensor>;
   /** out = a + b element-wise, for tensors of equal size. `out` may be `a` or `b`. */
   add(a: Tensor, b: Tensor, out?: Tensor): Tensor;
   /** out = a · b element-wise, for tensors of equal size. `out` may be `a` or `b`. */

@@ -7,9 +7,12 @@ import { avgPool, avgPoolBackward, maxPool, maxPoolBackward } from '../kernels/p
 import type { ChannelRange, WindowGeometry } from '../kernels/window-geometry.js';
 import { addRowVector, sumRows } from '../kernels/rows.js';
 import { type FloatArray, type Shape, type Tensor, formatShape, shapeSize } from '../tensor.js';
-import type { Backend, LstmSequenceOptions, LstmSequenceResult, MatmulOptions, StepKind } from './backend.js';
+import type {
+  Backend, LstmSequenceGradients, LstmSequenceOptions, LstmSequenceRecord, LstmSequenceResult, MatmulOptions, StepKind,
+} from './backend.js';
 import { matmulDims } from './matmul-dims.js';
-import { checkActivationGradient, checkLstmBackward, checkOptimizerUpdate, lstmDims, lstmSequenceDims } from './op-checks.js';
+import { RECORD_WIDTH, SequenceRows, checkRecordedKinds, lstmRecordDims, lstmSequenceDims } from './lstm-sequence.js';
+import { checkActivationGradient, checkLstmBackward, checkOptimizerUpdate, lstmDims } from './op-checks.js';
 
 /** A tensor over storage the backend handed out (a JS-heap array, or a view into a WebAssembly memory). */
 export class JsTensor implements Tensor {
@@ -157,19 +160,53 @@ export class JsBackend implements Backend {
   /** The reference: the layer's own step-by-step ops (matmul, addInPlace, lstmCell), which the wasm kernel matches. */
   lstmSequence(kinds: LstmKinds, xz: Tensor, recurrentKernel: Tensor, h0: Tensor, c0: Tensor, options: LstmSequenceOptions): LstmSequenceResult<Tensor> {
     const [batch, steps, units] = lstmSequenceDims(xz, recurrentKernel, h0, c0);
-    const width = 4 * units;
+    if (options.record) checkRecordedKinds(kinds);
     const sequence = options.returnSequences ? this.zeros([batch, steps, units]) : null;
-    const xt = this.zeros([batch, width]);
+    const record = options.record ? { steps: this.zeros([batch, steps, RECORD_WIDTH * units]), hPrev: this.zeros([batch, steps, units]) } : null;
+    const rows = new SequenceRows(batch, steps, units);
+    const xt = this.zeros([batch, 4 * units]);
     let [h, c] = [this.clone(h0), this.clone(c0)];
     for (let k = 0; k < steps; k++) {
       const t = options.goBackwards ? steps - 1 - k : k;
-      for (let r = 0; r < batch; r++) xt.data.set(xz.data.subarray((r * steps + t) * width, (r * steps + t + 1) * width), r * width);
+      rows.gather(xz, t, 4, 0, xt);
       const z = this.matmul(h, recurrentKernel);
       this.addInPlace(z, xt);
-      ({ h, c } = this.lstmCell(kinds, z, c));
-      if (sequence) for (let r = 0; r < batch; r++) sequence.data.set(h.data.subarray(r * units, (r + 1) * units), (r * steps + k) * units);
+      const step = this.lstmCell(kinds, z, c);
+      if (record) {
+        rows.scatter(h, record.hPrev, t, 1, 0);
+        [step.gates, c, step.c, step.cellOut].forEach((part, i) => rows.scatter(part, record.steps, t, RECORD_WIDTH, i === 0 ? 0 : 3 + i));
+      }
+      ({ h, c } = step);
+      if (sequence) rows.scatter(h, sequence, k, 1, 0);
     }
-    return { sequence, h, c };
+    return { sequence, h, c, record };
+  }
+
+  /** The reference: the layer's step-by-step backward ops (lstmCellBackward, dz·recurrentKernelᵀ, sums from zeros). */
+  lstmSequenceBackward(
+    kinds: LstmKinds, record: LstmSequenceRecord<Tensor>, recurrentKernel: Tensor, dOut: Tensor, dhLast: Tensor, dcLast: Tensor, options: LstmSequenceOptions,
+  ): LstmSequenceGradients<Tensor> {
+    checkRecordedKinds(kinds);
+    const [batch, steps, units] = lstmRecordDims(record, recurrentKernel, dOut, dhLast, dcLast, options.returnSequences);
+    const rows = new SequenceRows(batch, steps, units);
+    const dxz = this.zeros([batch, steps, 4 * units]);
+    const dOutK = this.zeros([batch, units]);
+    const [gates, cPrev, c, cellOut] = [this.zeros([batch, 4 * units]), ...[0, 1, 2].map(() => this.zeros([batch, units]))] as [Tensor, Tensor, Tensor, Tensor];
+    let [dh, dc] = [this.clone(dhLast), this.clone(dcLast)];
+    for (let k = steps - 1; k >= 0; k--) {
+      const t = options.goBackwards ? steps - 1 - k : k;
+      if (options.returnSequences) this.addInPlace(dh, rows.gather(dOut, k, 1, 0, dOutK));
+      else if (k === steps - 1) this.addInPlace(dh, dOut);
+      [gates, cPrev, c, cellOut].forEach((part, i) => rows.gather(record.steps, t, RECORD_WIDTH, i === 0 ? 0 : 3 + i, part));
+      // The sigmoid and tanh slopes read only the outputs, so the gates stand in for z.
+      const { dz, dcPrev } = this.lstmCellBackward(kinds, { z: gates, gates, cPrev, c, cellOut }, dh, dc);
+      rows.scatter(dz, dxz, t, 4, 0);
+      const dhPrev = this.matmul(dz, recurrentKernel, { transposeB: true });
+      [dh, dc] = [this.zeros([batch, units]), this.zeros([batch, units])];
+      this.addInPlace(dh, dhPrev);
+      this.addInPlace(dc, dcPrev);
+    }
+    return { dxz, dh, dc };
   }
 
   add(a: Tensor, b: Tensor, out?: Tensor): Tensor {

@@ -31,21 +31,6 @@ export function checkLstmBackward(step: LstmStepTensors<Tensor>, dh: Tensor, dc:
   return dims;
 }
 
-/** [batch, steps, units] of Backend.lstmSequence's operands, checked against each other. */
-export function lstmSequenceDims(xz: Tensor, recurrentKernel: Tensor, h0: Tensor, c0: Tensor): [batch: number, steps: number, units: number] {
-  const [batch = 0, steps = 0, width = 0] = xz.shape;
-  const units = width / 4;
-  const expected = `xz [batch, steps, 4·units], recurrent kernel [units, 4·units], h0 and c0 [batch, units]`;
-  const fits = xz.shape.length === 3 && Number.isInteger(units) && recurrentKernel.shape.length === 2 &&
-    recurrentKernel.shape[0] === units && recurrentKernel.shape[1] === width &&
-    [h0, c0].every((s) => s.shape.length === 2 && s.shape[0] === batch && s.shape[1] === units);
-  if (!fits) {
-    const got = [xz, recurrentKernel, h0, c0].map((t) => formatShape(t.shape, false)).join(', ');
-    throw new RangeError(`LSTM sequence operands ${got}: expected ${expected}`);
-  }
-  return [batch, steps, units];
-}
-
 /**
  * An optimizer update's gradient and slots: as many values as the parameter each, every slot the rule requires given
  * (a kernel would write through a null pointer), none beyond the rule's.

@@ -42,8 +42,12 @@ export interface KernelExports {
     units: number, rowStart: number, rowEnd: number,
   ): void;
   lstmSequenceSigmoidTanh(
-    xz: number, recurrentKernel: number, h: number, c: number, seq: number, z: number,
+    xz: number, recurrentKernel: number, h: number, c: number, seq: number, z: number, record: number, hPrev: number,
     batch: number, steps: number, units: number, goBackwards: number, rowStart: number, rowEnd: number, scratch: number,
+  ): void;
+  lstmSequenceBackwardSigmoidTanh(
+    record: number, recurrentKernel: number, dOut: number, dh: number, dc: number, dxz: number, work: number,
+    batch: number, steps: number, units: number, flags: number, rowStart: number, rowEnd: number, scratch: number,
   ): void;
   optimizerUpdate(
     rule: number, w: number, g: number, s0: number, s1: number, s2: number,

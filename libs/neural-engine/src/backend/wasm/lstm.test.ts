@@ -74,12 +74,25 @@ describe('WasmBackend.lstmSequence (the whole sequence in one kernel call)', () 
         const xz = wasm.fromValues([batch, steps, 4 * units], values(batch * steps * 4 * units, 3));
         const kernel = wasm.fromValues([units, 4 * units], values(4 * units * units, 0.8));
         const [h0, c0] = [wasm.fromValues([batch, units], values(batch * units, 1)), wasm.fromValues([batch, units], values(batch * units, 2))];
-        const options = { goBackwards, returnSequences: true };
+        const options = { goBackwards, returnSequences: true, record: true };
         const actual = wasm.lstmSequence(kinds, xz, kernel, h0, c0, options);
         // The reference loop (matmul, addInPlace, lstmCell) dispatching to the WebAssembly backend's own ops.
         const expected = JsBackend.prototype.lstmSequence.call(wasm, kinds, xz, kernel, h0, c0, options);
         for (const name of ['sequence', 'h', 'c'] as const) {
           expect(bits(actual[name]!.data).equals(bits(expected[name]!.data)), name).toBe(true);
+        }
+        expect(bits(actual.record!.steps.data).equals(bits(expected.record!.steps.data)), 'record').toBe(true);
+        expect(bits(actual.record!.hPrev.data).equals(bits(expected.record!.hPrev.data)), 'record hPrev').toBe(true);
+        // The backward pass over that record, from output gradients of either form and non-zero last-state gradients.
+        for (const returnSequences of [true, false]) {
+          const dOut = wasm.fromValues(returnSequences ? [batch, steps, units] : [batch, units], values(batch * (returnSequences ? steps : 1) * units, 1));
+          const [dh, dc] = [wasm.fromValues([batch, units], values(batch * units, 0.5)), wasm.fromValues([batch, units], values(batch * units, 0.5))];
+          const back = { goBackwards, returnSequences };
+          const got = wasm.lstmSequenceBackward(kinds, actual.record!, kernel, dOut, dh, dc, back);
+          const want = JsBackend.prototype.lstmSequenceBackward.call(wasm, kinds, expected.record!, kernel, dOut, dh, dc, back);
+          for (const name of ['dxz', 'dh', 'dc'] as const) {
+            expect(bits(got[name].data).equals(bits(want[name].data)), `${name}, returnSequences ${returnSequences}`).toBe(true);
+          }
         }
         if (steps > 0) expect(Array.from(actual.h.data)).not.toEqual(Array.from(h0.data));
         // Without the sequence, the same last states; the initial states are left as they were.

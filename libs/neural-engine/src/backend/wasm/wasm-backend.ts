@@ -4,10 +4,13 @@ import type { LstmKinds, LstmStepTensors } from '../../kernels/lstm-cell.js';
 import type { OptimizerRule, Slots, UpdateCoefficients } from '../../kernels/optimizer-updates.js';
 import type { ChannelRange, WindowGeometry } from '../../kernels/window-geometry.js';
 import { type Shape, type Tensor, formatShape, shapeSize } from '../../tensor.js';
-import type { LstmSequenceOptions, LstmSequenceResult, MatmulOptions, StepKind } from '../backend.js';
+import type {
+  LstmSequenceGradients, LstmSequenceOptions, LstmSequenceRecord, LstmSequenceResult, MatmulOptions, StepKind,
+} from '../backend.js';
 import { JsBackend, JsTensor } from '../js-backend.js';
 import { matmulDims } from '../matmul-dims.js';
-import { checkActivationGradient, checkLstmBackward, checkOptimizerUpdate, lstmDims, lstmSequenceDims } from '../op-checks.js';
+import { RECORD_WIDTH, checkRecordedKinds, lstmRecordDims, lstmSequenceDims } from '../lstm-sequence.js';
+import { checkActivationGradient, checkLstmBackward, checkOptimizerUpdate, lstmDims } from '../op-checks.js';
 import type { WasmF32 } from './float-arena.js';
 import { ResidentMemory } from './resident-memory.js';
 import type { SharedMemoryOptions } from './shared-memory.js';
@@ -384,11 +387,40 @@ export class WasmBackend extends JsBackend {
     const [batch, steps, units] = lstmSequenceDims(xz, recurrentKernel, h0, c0);
     const [h, c] = [this.clone(h0), this.clone(c0)];
     const sequence = options.returnSequences ? this.allocate([batch, steps, units], false) : null;
+    const record = options.record
+      ? { steps: this.allocate([batch, steps, RECORD_WIDTH * units], false), hPrev: this.allocate([batch, steps, units], false) }
+      : null;
     const dims = { batch, steps, units, goBackwards: options.goBackwards };
-    const [wx, wk, wh, wc, wz, ws] = this.bind(read(xz), read(recurrentKernel), update(h), update(c), batch * 4 * units, ...(sequence ? [write(sequence)] : []));
-    this.compute('gemm', batch * steps * units * 4 * units, (kernels) => kernels.lstmSequenceSigmoidTanh(wx, wk, wh, wc, ws ?? null, wz, dims));
+    const [wx, wk, wh, wc, wz, ...rest] = this.bind(
+      read(xz), read(recurrentKernel), update(h), update(c), batch * 4 * units,
+      ...(record ? [write(record.steps), write(record.hPrev)] : []), ...(sequence ? [write(sequence)] : []),
+    );
+    const wr = record ? { steps: rest[0]!, hPrev: rest[1]! } : null;
+    const ws = sequence ? rest[record ? 2 : 0]! : null;
+    this.compute('gemm', batch * steps * units * 4 * units, (kernels) => kernels.lstmSequenceSigmoidTanh(wx, wk, wh, wc, ws, wz, wr, dims));
     this.unbind();
-    return { sequence, h, c };
+    return { sequence, h, c, record };
+  }
+
+  /** One kernel call for the whole backward pass, the batch split between threads as in the forward pass. */
+  override lstmSequenceBackward(
+    kinds: LstmKinds, record: LstmSequenceRecord<Tensor>, recurrentKernel: Tensor, dOut: Tensor, dhLast: Tensor, dcLast: Tensor, options: LstmSequenceOptions,
+  ): LstmSequenceGradients<Tensor> {
+    checkRecordedKinds(kinds);
+    const [batch, steps, units] = lstmRecordDims(record, recurrentKernel, dOut, dhLast, dcLast, options.returnSequences);
+    if (kinds.gate !== 'sigmoid' || kinds.cell !== 'tanh' || record.steps.size === 0) {
+      return super.lstmSequenceBackward(kinds, record, recurrentKernel, dOut, dhLast, dcLast, options);
+    }
+    const [dh, dc] = [this.clone(dhLast), this.clone(dcLast)];
+    const dxz = this.allocate([batch, steps, 4 * units], false);
+    const dims = { batch, steps, units, goBackwards: options.goBackwards, returnSequences: options.returnSequences };
+    const [wr, wh, wk, wo, wdh, wdc, wd, ww] = this.bind(
+      read(record.steps), read(record.hPrev), read(recurrentKernel), read(dOut), update(dh), update(dc), write(dxz), batch * 5 * units,
+    );
+    this.compute('gemm', 2 * batch * steps * units * 4 * units, (kernels) =>
+      kernels.lstmSequenceBackwardSigmoidTanh({ steps: wr, hPrev: wh }, wk, wo, wdh, wdc, wd, ww, dims));
+    this.unbind();
+    return { dxz, dh, dc };
   }
 
 

@@ -134,9 +134,17 @@ export class WasmKernels {
   /** An LSTM layer's forward pass over every step, with sigmoid gates and a tanh cell (see assembly/lstm.ts). */
   lstmSequenceSigmoidTanh(
     xz: WasmF32, recurrentKernel: WasmF32, h: WasmF32, c: WasmF32, seq: WasmF32 | null, z: WasmF32,
-    dims: { batch: number; steps: number; units: number; goBackwards: boolean },
+    record: lstmKernels.RecordBuffers | null, dims: lstmKernels.SequenceDims,
   ): void {
-    lstmKernels.lstmSequenceSigmoidTanh(this, xz, recurrentKernel, h, c, seq, z, dims, this.scratch);
+    lstmKernels.lstmSequenceSigmoidTanh(this, xz, recurrentKernel, h, c, seq, z, record, dims, this.scratch);
+  }
+
+  /** Its backward pass over the record (see assembly/lstm.ts). */
+  lstmSequenceBackwardSigmoidTanh(
+    record: lstmKernels.RecordBuffers, recurrentKernel: WasmF32, dOut: WasmF32, dh: WasmF32, dc: WasmF32, dxz: WasmF32, work: WasmF32,
+    dims: lstmKernels.SequenceDims & { returnSequences: boolean },
+  ): void {
+    lstmKernels.lstmSequenceBackwardSigmoidTanh(this, record, recurrentKernel, dOut, dh, dc, dxz, work, dims, this.scratch);
   }
 
   /** The fused update of w and its slots (in the rule's order, an optional one null) from the gradient g. */

@@ -2,11 +2,12 @@ import { z } from 'zod';
 import { type Activation, activationSchema, getActivation } from '../../activations/index.js';
 import { parseConfig } from '../../config.js';
 import type { Initializer } from '../../initializers/index.js';
-import type { LstmKinds, LstmStepTensors } from '../../backend/backend.js';
+import type { LstmKinds, LstmSequenceRecord, LstmStepTensors } from '../../backend/backend.js';
+import { recordable } from '../../backend/lstm-sequence.js';
 import type { Tensor } from '../../tensor.js';
 import type { LayerConfig } from '../layer.js';
 import { sliceColumns, writeColumns } from './columns.js';
-import { type CellGradients, type CellStep, RecurrentLayer } from './recurrent-layer.js';
+import { type CellGradients, type CellStep, RecurrentLayer, type WholeSequence } from './recurrent-layer.js';
 import { DEFAULT_RECURRENT_ACTIVATION, recurrentBaseSchema } from './rnn-schema.js';
 import { UnitForgetBias } from './unit-forget-bias.js';
 
@@ -65,12 +66,31 @@ export class LSTM extends RecurrentLayer<LSTMCache> {
     return this.unitForgetBias ? new UnitForgetBias(base, this.units) : base;
   }
 
-  /** In inference with a fused cell, the whole sequence is one backend op (Backend.lstmSequence). */
-  protected override sequenceForward(xz: Tensor, states: readonly Tensor[]): { sequence: Tensor | null; states: Tensor[] } | null {
-    if (!this.fusedKinds) return null;
+  /**
+   * With a fused cell the whole sequence is one backend op (Backend.lstmSequence) in inference, and in training too
+   * when both activations are sigmoid or tanh (the record keeps outputs only, from which their slopes follow).
+   */
+  protected override sequenceForward(xz: Tensor, states: readonly Tensor[], training: boolean): WholeSequence | null {
+    const kinds = this.fusedKinds;
+    if (!kinds || (training && !recordable(kinds))) return null;
+    const options = { goBackwards: this.goBackwards, returnSequences: this.returnSequences, record: training };
+    const { sequence, h, c, record } = this.backend.lstmSequence(kinds, xz, this.recurrentKernel.value, states[0]!, states[1]!, options);
+    return { sequence, states: [h, c], record };
+  }
+
+  /**
+   * Backward of the whole-sequence forward (Backend.lstmSequenceBackward), then the recurrent kernel's gradient as one
+   * product over every step, hPrevᵀ·dxz, rather than one per step.
+   */
+  protected override sequenceBackward(record: unknown, dOut: Tensor, dStates: readonly Tensor[]): Tensor {
+    const b = this.backend;
+    const r = record as LstmSequenceRecord<Tensor>;
     const options = { goBackwards: this.goBackwards, returnSequences: this.returnSequences };
-    const { sequence, h, c } = this.backend.lstmSequence(this.fusedKinds, xz, this.recurrentKernel.value, states[0]!, states[1]!, options);
-    return { sequence, states: [h, c] };
+    const { dxz } = b.lstmSequenceBackward(this.fusedKinds!, r, this.recurrentKernel.value, dOut, dStates[0]!, dStates[1]!, options);
+    const [batch, steps, units] = r.hPrev.shape as [number, number, number];
+    const rows = batch * steps;
+    b.addInPlace(this.recurrentKernel.grad, b.matmul(b.reshape(r.hPrev, [rows, units]), b.reshape(dxz, [rows, 4 * units]), { transposeA: true }));
+    return dxz;
   }
 
   protected cellStep(xz: Tensor, hds: readonly Tensor[], prev: readonly Tensor[]): CellStep<LSTMCache> {

@@ -48,10 +48,21 @@ interface ForwardRecord<C> {
   groups: InputGroup[];
   inputMask: Float32Array | Float64Array | null;
   recMasks: Tensor[] | null;
+  /** Per step, when the cell ran step by step; empty when the whole sequence ran as one op (`whole`). */
   steps: StepRecord<C>[];
+  /** What a whole-sequence forward kept for sequenceBackward, or null. */
+  whole: unknown;
+  stepCount: number;
   batch: number;
   features: number;
   outputs: Tensor[];
+}
+
+/** What sequenceForward returns: the output sequence (with returnSequences), the last states, and for training a record. */
+export interface WholeSequence {
+  sequence: Tensor | null;
+  states: Tensor[];
+  record: unknown;
 }
 
 /**
@@ -208,13 +219,57 @@ export abstract class RecurrentLayer<C = unknown> extends Layer {
     return this.gateCount > 1 && this.recurrentDropout !== 0 ? this.gateCount : 1;
   }
 
+  /** Backpropagation through time, step by step: dL/dxz [batch, steps, gates·units] from dL/d(outputs) and dL/d(last states). */
+  private stepsBackward(r: ForwardRecord<C>, dOut: Tensor, dLast: Tensor[]): Tensor {
+    const b = this.backend;
+    const { batch } = r;
+    const units = this.units;
+    const steps = r.stepCount;
+    const m = r.inputMask;
+    let dStates = dLast;
+    const dxz3 = b.zeros([batch, steps, this.gateCount * units]);
+    for (let k = steps - 1; k >= 0; k--) {
+      const { t, cache } = r.steps[k]!;
+      let dOutK: Tensor | null = this.returnSequences ? stepOf(b, dOut, k) : k === steps - 1 ? dOut : null;
+      if (dOutK && m && this.zeroOutputForMask) dOutK = b.map(dOutK, (g, i) => (m[Math.floor(i / units) * steps + t]! ? g : 0));
+      if (dOutK) b.addInPlace(dStates[0]!, dOutK);
+      // new state = m·cell(prev) + (1 - m)·prev: the cell sees the kept rows, the carried rows pass straight through.
+      const keep = (i: number): boolean => m === null || m[Math.floor(i / units) * steps + t]! !== 0;
+      const dCell = m ? dStates.map((d) => b.map(d, (g, i) => (keep(i) ? g : 0))) : dStates;
+      const grads = this.cellBackward(cache, dCell);
+      writeStep(dxz3, grads.dxz, t, true);
+      const dhd = b.zeros([batch, units]);
+      grads.dhds.forEach((d, k) => {
+        const q = r.recMasks?.[k]?.data;
+        if (q) b.map2(dhd, d, (acc, g, i) => acc + g * q[i]!, dhd);
+        else b.addInPlace(dhd, d);
+      });
+      dStates = dStates.map((d, j) => {
+        const next = m ? b.map(d, (g, i) => (keep(i) ? 0 : g)) : b.zeros([batch, units]);
+        if (j === 0) b.addInPlace(next, dhd);
+        const direct = grads.dPrev[j];
+        if (direct) b.addInPlace(next, direct);
+        return next;
+      });
+    }
+    return dxz3;
+  }
+
   /**
-   * Inference over the whole sequence in one go, for cells that have such an op: the output sequence (with
-   * returnSequences) and the last states, from the input projections xz [batch, steps, gates·units] and the initial
-   * states. Null runs the steps one by one.
+   * The whole sequence in one go, for cells that have such an op (no mask, no recurrent dropout): the output sequence
+   * (with returnSequences) and the last states, from the input projections xz [batch, steps, gates·units] and the
+   * initial states; in training also a record for sequenceBackward. Null runs the steps one by one.
    */
-  protected sequenceForward(_xz: Tensor, _states: readonly Tensor[]): { sequence: Tensor | null; states: Tensor[] } | null {
+  protected sequenceForward(_xz: Tensor, _states: readonly Tensor[], _training: boolean): WholeSequence | null {
     return null;
+  }
+
+  /**
+   * Backward of a whole-sequence forward: dL/dxz [batch, steps, gates·units] from dL/d(outputs) and the last states'
+   * gradients, adding the recurrent kernel's gradient.
+   */
+  protected sequenceBackward(_record: unknown, _dOut: Tensor, _dStates: readonly Tensor[]): Tensor {
+    throw new Error(`layer ${this.name}: no whole-sequence backward`);
   }
 
   /** hds·recurrent_kernel, [batch, gates·units]: one product, or one per gate block when each gate has its own hd. */
@@ -291,10 +346,11 @@ export abstract class RecurrentLayer<C = unknown> extends Layer {
     }
     const xz3 = b.reshape(xz, [batch, steps, width]);
     let states = Array.from({ length: this.stateCount }, () => b.zeros([batch, units]));
-    const whole = !training && !mask ? this.sequenceForward(xz3, states) : null;
+    const whole = !mask && !recMasks ? this.sequenceForward(xz3, states, training) : null;
     if (whole) {
-      this.record = null;
-      return [whole.sequence ?? whole.states[0]!, ...(this.returnState ? whole.states : [])];
+      const outputs = [whole.sequence ?? whole.states[0]!, ...(this.returnState ? whole.states : [])];
+      this.record = training ? { groups, inputMask: null, recMasks: null, steps: [], whole: whole.record, stepCount: steps, batch, features, outputs } : null;
+      return outputs;
     }
     const sequence = this.returnSequences ? b.zeros([batch, steps, units]) : null;
     let last = b.zeros([batch, units]);
@@ -319,7 +375,7 @@ export abstract class RecurrentLayer<C = unknown> extends Layer {
     }
     const outputs = [sequence ?? last, ...(this.returnState ? states : [])];
     this.record = training
-      ? { groups, inputMask: m ? Float64Array.from(m) : null, recMasks, steps: records, batch, features, outputs }
+      ? { groups, inputMask: m ? Float64Array.from(m) : null, recMasks, steps: records, whole: null, stepCount: steps, batch, features, outputs }
       : null;
     return outputs;
   }
@@ -331,39 +387,14 @@ export abstract class RecurrentLayer<C = unknown> extends Layer {
     const b = this.backend;
     const { batch, features } = r;
     const units = this.units;
-    const steps = r.steps.length;
+    const steps = r.stepCount;
     const width = this.gateCount * units;
-    const m = r.inputMask;
     const dOut = dys[0]!;
-    let dStates = Array.from({ length: this.stateCount }, (_, j) => {
+    const dStates = Array.from({ length: this.stateCount }, (_, j) => {
       const given = this.returnState ? dys[1 + j] : undefined;
       return given ? b.clone(given) : b.zeros([batch, units]);
     });
-    const dxz3 = b.zeros([batch, steps, width]);
-    for (let k = steps - 1; k >= 0; k--) {
-      const { t, cache } = r.steps[k]!;
-      let dOutK: Tensor | null = this.returnSequences ? stepOf(b, dOut, k) : k === steps - 1 ? dOut : null;
-      if (dOutK && m && this.zeroOutputForMask) dOutK = b.map(dOutK, (g, i) => (m[Math.floor(i / units) * steps + t]! ? g : 0));
-      if (dOutK) b.addInPlace(dStates[0]!, dOutK);
-      // new state = m·cell(prev) + (1 - m)·prev: the cell sees the kept rows, the carried rows pass straight through.
-      const keep = (i: number): boolean => m === null || m[Math.floor(i / units) * steps + t]! !== 0;
-      const dCell = m ? dStates.map((d) => b.map(d, (g, i) => (keep(i) ? g : 0))) : dStates;
-      const grads = this.cellBackward(cache, dCell);
-      writeStep(dxz3, grads.dxz, t, true);
-      const dhd = b.zeros([batch, units]);
-      grads.dhds.forEach((d, k) => {
-        const q = r.recMasks?.[k]?.data;
-        if (q) b.map2(dhd, d, (acc, g, i) => acc + g * q[i]!, dhd);
-        else b.addInPlace(dhd, d);
-      });
-      dStates = dStates.map((d, j) => {
-        const next = m ? b.map(d, (g, i) => (keep(i) ? 0 : g)) : b.zeros([batch, units]);
-        if (j === 0) b.addInPlace(next, dhd);
-        const direct = grads.dPrev[j];
-        if (direct) b.addInPlace(next, direct);
-        return next;
-      });
-    }
+    const dxz3 = r.whole ? this.sequenceBackward(r.whole, dOut, dStates) : this.stepsBackward(r, dOut, dStates);
     const dxz = b.reshape(dxz3, [batch * steps, width]);
     if (this.bias) {
       const g = this.bias.grad.data;

@@ -157,9 +157,17 @@ describe.each([[2, 'no stealing'], [3, 'no stealing'], [2, 'stealing']] as const
       const xz = random(one, [batch, steps, 4 * units]);
       const kernel = random(one, [units, 4 * units]);
       const [h0, c0] = [random(one, [batch, units]), random(one, [batch, units])];
+      const options = { goBackwards: batch % 2 === 1, returnSequences: true, record: true };
       same(`lstmSequence ${batch}×${steps}×${units}`, batch, 1, (b) => {
-        const r = b.lstmSequence(kinds, xz, kernel, h0, c0, { goBackwards: batch % 2 === 1, returnSequences: true });
-        return [r.sequence!.data, r.h.data, r.c.data];
+        const r = b.lstmSequence(kinds, xz, kernel, h0, c0, options);
+        return [r.sequence!.data, r.h.data, r.c.data, r.record!.steps.data, r.record!.hPrev.data];
+      });
+      const dOut = random(one, [batch, steps, units]);
+      // Each backend's own record, made before the op counted.
+      const records = new Map([one, many].map((b) => [b, b.lstmSequence(kinds, xz, kernel, h0, c0, options).record!]));
+      same(`lstmSequenceBackward ${batch}×${steps}×${units}`, batch, 1, (b) => {
+        const r = b.lstmSequenceBackward(kinds, records.get(b)!, kernel, dOut, h0, c0, options);
+        return [r.dxz.data, r.dh.data, r.dc.data];
       });
     }
   });

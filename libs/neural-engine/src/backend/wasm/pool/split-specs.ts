@@ -38,9 +38,12 @@ export const SPLIT_SPECS: Readonly<Record<PoolKernel, SplitSpec>> = {
   reluBackward: { range: 3, scratch: -1, align: 16 },
   // optimizerUpdate(rule, w, g, s0, s1, s2, c0, …, c7, start, end): parameter elements, in cache lines.
   optimizerUpdate: { range: 14, scratch: -1, align: 16 },
-  // lstmSequenceSigmoidTanh(xz, recurrentKernel, h, c, seq, z, batch, steps, units, goBackwards, rowStart, rowEnd,
-  // scratch): rows of the batch, each over every step (rows never meet, so parts run without waiting for each other).
-  lstmSequenceSigmoidTanh: { range: 10, scratch: 12, align: 1 },
+  // lstmSequenceSigmoidTanh(xz, recurrentKernel, h, c, seq, z, record, hPrev, batch, steps, units, goBackwards,
+  // rowStart, rowEnd, scratch) and lstmSequenceBackwardSigmoidTanh(record, recurrentKernel, dOut, dh, dc, dxz, work,
+  // batch, steps, units, flags, rowStart, rowEnd, scratch): rows of the batch, each over every step (rows never meet,
+  // so parts run without waiting for each other).
+  lstmSequenceSigmoidTanh: { range: 12, scratch: 14, align: 1 },
+  lstmSequenceBackwardSigmoidTanh: { range: 11, scratch: 13, align: 1 },
   // lstmBackwardSigmoidTanh(gates, cPrev, cellOut, dh, dcNext, dz, dcPrev, units, rowStart, rowEnd): rows.
   lstmBackwardSigmoidTanh: { range: 8, scratch: -1, align: 1 },
 };
