@@ -5,3 +5,4 @@ export { addRowVector, axpy, scale, sumRows } from './rows';
 export { optimizerUpdate } from './optimizers';
 export { reluBackward, reluForward } from './activations';
 export { lstmBackwardSigmoidTanh, lstmForwardSigmoidTanh, lstmSequenceBackwardSigmoidTanh, lstmSequenceSigmoidTanh } from './lstm';
+export { keepMask } from './random';

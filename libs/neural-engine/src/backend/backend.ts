@@ -2,6 +2,7 @@ import type { ActivationKernel } from '../kernels/activations.js';
 import type { LstmKinds, LstmStepTensors } from '../kernels/lstm-cell.js';
 import type { OptimizerRule, Slots, UpdateCoefficients } from '../kernels/optimizer-updates.js';
 import type { ChannelRange, WindowGeometry } from '../kernels/window-geometry.js';
+import type { Rng } from '../rng.js';
 import type { FloatArray, Shape, Tensor } from '../tensor.js';
 
 export type { ChannelRange, WindowGeometry } from '../kernels/window-geometry.js';
@@ -122,6 +123,11 @@ export interface Backend {
   lstmSequenceBackward(
     kinds: LstmKinds, record: LstmSequenceRecord<Tensor>, recurrentKernel: Tensor, dOut: Tensor, dh: Tensor, dc: Tensor, options: LstmSequenceOptions,
   ): LstmSequenceGradients<Tensor>;
+  /**
+   * A dropout keep mask: each element `keep` (as stored: rounded to the backend's precision) where rng.uniform() ≥
+   * rate, else 0, drawing in element order, so `rng` ends where that many uniform() calls leave it.
+   */
+  keepMask(shape: Shape, rate: number, keep: number, rng: Rng): Tensor;
   /** out = a + b element-wise, for tensors of equal size. `out` may be `a` or `b`. */
   add(a: Tensor, b: Tensor, out?: Tensor): Tensor;
   /** out = a · b element-wise, for tensors of equal size. `out` may be `a` or `b`. */

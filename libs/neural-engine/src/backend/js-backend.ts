@@ -6,6 +6,7 @@ import { matmulNN, matmulNT, matmulTN } from '../kernels/matmul.js';
 import { avgPool, avgPoolBackward, maxPool, maxPoolBackward } from '../kernels/pooling.js';
 import type { ChannelRange, WindowGeometry } from '../kernels/window-geometry.js';
 import { addRowVector, sumRows } from '../kernels/rows.js';
+import type { Rng } from '../rng.js';
 import { type FloatArray, type Shape, type Tensor, formatShape, shapeSize } from '../tensor.js';
 import type {
   Backend, LstmSequenceGradients, LstmSequenceOptions, LstmSequenceRecord, LstmSequenceResult, MatmulOptions, StepKind,
@@ -207,6 +208,13 @@ export class JsBackend implements Backend {
       this.addInPlace(dc, dcPrev);
     }
     return { dxz, dh, dc };
+  }
+
+  keepMask(shape: Shape, rate: number, keep: number, rng: Rng): Tensor {
+    const mask = this.zeros(shape);
+    const m = mask.data;
+    for (let i = 0; i < m.length; i++) m[i] = rng.uniform() >= rate ? keep : 0;
+    return mask;
   }
 
   add(a: Tensor, b: Tensor, out?: Tensor): Tensor {

@@ -61,11 +61,8 @@ export class AlphaDropout extends Layer {
       this.lastKept = null;
       return x;
     }
-    const rng = this.random;
-    const rate = this.rate;
     const { noise, index } = this.broadcast.resolve(x.shape);
-    const kept = this.backend.zeros(noise);
-    this.backend.map(kept, () => (rng.uniform() >= rate ? 1 : 0), kept);
+    const kept = this.backend.keepMask(noise, this.rate, 1, this.random);
     this.lastKept = { kept, index };
     const k = kept.data;
     const { a, b } = this.affine;

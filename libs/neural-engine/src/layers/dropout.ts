@@ -52,12 +52,8 @@ export class Dropout extends Layer {
       this.lastMask = null;
       return x;
     }
-    const rng = this.random;
     const { noise, index } = this.broadcast.resolve(x.shape);
-    const rate = this.rate;
-    const keepScale = 1 / (1 - rate);
-    const mask = this.backend.zeros(noise);
-    this.backend.map(mask, () => (rng.uniform() >= rate ? keepScale : 0), mask);
+    const mask = this.backend.keepMask(noise, this.rate, 1 / (1 - this.rate), this.random);
     this.lastMask = { mask, index };
     const m = mask.data;
     return index ? this.backend.map(x, (v, i) => v * m[index[i]!]!) : this.backend.multiply(x, mask);

@@ -4,6 +4,7 @@ import type { LstmKinds, LstmStepTensors } from '../../kernels/lstm-cell.js';
 import type { OptimizerRule, Slots, UpdateCoefficients } from '../../kernels/optimizer-updates.js';
 import type { ChannelRange, WindowGeometry } from '../../kernels/window-geometry.js';
 import { type Shape, type Tensor, formatShape, shapeSize } from '../../tensor.js';
+import type { Rng } from '../../rng.js';
 import type {
   LstmSequenceGradients, LstmSequenceOptions, LstmSequenceRecord, LstmSequenceResult, MatmulOptions, StepKind,
 } from '../backend.js';
@@ -320,6 +321,17 @@ export class WasmBackend extends JsBackend {
     const [wt, wx] = this.bind(update(target), read(x));
     this.compute('row', target.size, (kernels) => kernels.axpy(wt, alpha, wx));
     this.unbind();
+  }
+
+  /** The generator runs in WebAssembly (~10× the JS loop's draws); one stream, so on the calling thread. */
+  override keepMask(shape: Shape, rate: number, keep: number, rng: Rng): Tensor {
+    const size = shapeSize(shape);
+    if (this.jsRow(size)) return super.keepMask(shape, rate, keep, rng);
+    const mask = this.allocate(shape, false);
+    const [wm, ws] = this.bind(write(mask), 4);
+    this.kernels.keepMask(rng, wm, size, rate, keep, ws);
+    this.unbind();
+    return mask;
   }
 
   override scale(x: Tensor, s: number, out?: Tensor): Tensor {

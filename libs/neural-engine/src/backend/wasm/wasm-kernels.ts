@@ -8,7 +8,9 @@ import * as rowKernels from './rows.js';
 import * as optimizerKernels from './optimizers.js';
 import * as activationKernels from './activations.js';
 import * as lstmKernels from './lstm.js';
+import * as randomKernels from './random.js';
 import type { OptimizerRule, Slots, UpdateCoefficients } from '../../kernels/optimizer-updates.js';
+import type { Rng } from '../../rng.js';
 import type { ChannelRange, WindowGeometry } from '../../kernels/window-geometry.js';
 
 /*
@@ -121,6 +123,11 @@ export class WasmKernels {
   /** The forward LSTM step with sigmoid gates and a tanh cell, over every row (see assembly/lstm.ts). */
   lstmForwardSigmoidTanh(z: WasmF32, cPrev: WasmF32, gates: WasmF32, c: WasmF32, cellOut: WasmF32, h: WasmF32, rows: number, units: number): void {
     lstmKernels.lstmForwardSigmoidTanh(this, z, cPrev, gates, c, cellOut, h, rows, units, this.scratch);
+  }
+
+  /** A dropout keep mask drawn from `rng` (see assembly/random.ts); `state` is 4 words of scratch. */
+  keepMask(rng: Rng, mask: WasmF32, n: number, rate: number, keep: number, state: WasmF32): void {
+    randomKernels.keepMask(this, rng, mask, n, rate, keep, state);
   }
 
   /** The backward LSTM step with sigmoid gates and a tanh cell (see assembly/lstm.ts). */

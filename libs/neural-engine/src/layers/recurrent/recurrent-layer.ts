@@ -300,9 +300,7 @@ export abstract class RecurrentLayer<C = unknown> extends Layer {
 
   /** Draws a [rows, cols] inverted-dropout mask (kept units scaled by 1/(1 - rate)) from the layer's random source. */
   private dropoutMask(rows: number, cols: number, rate: number): Tensor {
-    const rng = this.random;
-    const keep = 1 / (1 - rate);
-    return this.backend.map(this.backend.zeros([rows, cols]), () => (rng.uniform() >= rate ? keep : 0));
+    return this.backend.keepMask([rows, cols], rate, 1 / (1 - rate), this.random);
   }
 
   /** Every output: [the output (sequence or last step), ...final states when returnState]. */
