@@ -84,3 +84,28 @@ export function scale(x: usize, s: f64, out: usize, i0: i32, i1: i32): void {
     store<f32>(out + at, <f32>(<f64>load<f32>(x + at) * s));
   }
 }
+
+/** elementwise's operations. */
+const ADD = 0;
+const MULTIPLY = 1;
+
+/**
+ * out = a + b (op 0) or a·b (op 1) on elements [i0, i1), in f32: the same bits as the JS loop's float64 operation
+ * rounded to f32 (the double has room for the exact sum or product's rounding, so rounding twice changes nothing).
+ * `out` may be a or b.
+ */
+export function elementwise(op: i32, a: usize, b: usize, out: usize, i0: i32, i1: i32): void {
+  let i = i0;
+  for (; i + 4 <= i1; i += 4) {
+    const at = <usize>i << 2;
+    const x = v128.load(a + at);
+    const y = v128.load(b + at);
+    v128.store(out + at, op == MULTIPLY ? f32x4.mul(x, y) : f32x4.add(x, y));
+  }
+  for (; i < i1; i++) {
+    const at = <usize>i << 2;
+    const x = load<f32>(a + at);
+    const y = load<f32>(b + at);
+    store<f32>(out + at, op == MULTIPLY ? x * y : x + y);
+  }
+}

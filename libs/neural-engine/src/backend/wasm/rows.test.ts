@@ -4,6 +4,7 @@ import { addRowVector as jsAddRowVector, sumRows as jsSumRows } from '../../kern
 import { Rng } from '../../rng.js';
 import { JsBackend } from '../js-backend.js';
 import type { WasmF32 } from './float-arena.js';
+import { WasmBackend } from './wasm-backend.js';
 import { WasmKernels } from './wasm-kernels.js';
 
 // Row and element-wise kernels against the naive references and bitwise against the JS backend, plus range splits.
@@ -97,3 +98,29 @@ describe('wasm element-wise kernels', () => {
     expect(() => kernels.sumRows(arena.alloc(6), arena.alloc(3), 2, 3, { start: 2, end: 1 })).toThrow(/sumRows columns \[2, 1\): expected 0 <= start <= end <= 3/);
   });
 });
+
+describe('WasmBackend add and multiply (f32x4)', () => {
+  const js = new JsBackend('float32');
+  // Signed zeros, a subnormal, values whose sum or product overflows or underflows f32, and ordinary ones.
+  const EDGES = [0, -0, 1e-45, -3e-39, 3.4e38, -3.4e38, 1e-30, 7, -2.5, 1e20, 0.1, 1 / 3];
+  for (const n of [1, 3, 4, 7, 33, 1000]) {
+    it(`${n} values: the JS loop's bits, into a new tensor and in place`, () => {
+      const wasm = rowBackend();
+      const values = (offset: number) => Array.from({ length: n }, (_, i) => (i < EDGES.length ? EDGES[(i + offset) % EDGES.length]! : rng.uniformRange(-5, 5)));
+      const [av, bv] = [values(0), values(5)];
+      for (const op of ['add', 'multiply'] as const) {
+        const expected = js[op](js.fromValues([n], av), js.fromValues([n], bv));
+        const actual = wasm[op](wasm.fromValues([n], av), wasm.fromValues([n], bv));
+        expect(bits(actual.data as Float32Array).equals(bits(expected.data as Float32Array)), op).toBe(true);
+        const a = wasm.fromValues([n], av);
+        wasm[op](a, wasm.fromValues([n], bv), a);
+        expect(bits(a.data as Float32Array).equals(bits(expected.data as Float32Array)), `${op} in place`).toBe(true);
+      }
+    });
+  }
+});
+
+/** A backend sending every row op to the kernels (none are too small). */
+function rowBackend(): WasmBackend {
+  return WasmBackend.create({ threads: 1, rowThreshold: 0, initialBytes: 2 ** 20, maximumBytes: 2 ** 26 });
+}

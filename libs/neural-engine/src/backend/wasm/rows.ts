@@ -70,3 +70,17 @@ export function scale(ctx: KernelContext, x: WasmF32, s: number, out: WasmF32, r
   const [i0, i1] = span(range, x.length, 'scale elements');
   ctx.exports.scale(x.ptr, s, out.ptr, i0, i1);
 }
+
+/** The element-wise ops of the module's `elementwise`, by their codes there. */
+export const ELEMENTWISE = { add: 0, multiply: 1 } as const;
+export type ElementwiseOp = keyof typeof ELEMENTWISE;
+
+/** out = a + b or a·b over the elements in `range`, all three of one length (`out` may be a or b). */
+export function elementwise(ctx: KernelContext, op: ElementwiseOp, a: WasmF32, b: WasmF32, out: WasmF32, range: Range = {}): void {
+  if (a.length !== b.length || a.length !== out.length) throw new RangeError(`${op} of ${a.length} and ${b.length} values into an output of ${out.length}`);
+  check(ctx, `${op} input`, a, a.length);
+  check(ctx, `${op} input`, b, b.length);
+  check(ctx, `${op} output`, out, out.length);
+  const [i0, i1] = span(range, a.length, `${op} elements`);
+  ctx.exports.elementwise(ELEMENTWISE[op], a.ptr, b.ptr, out.ptr, i0, i1);
+}

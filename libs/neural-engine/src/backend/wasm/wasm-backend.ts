@@ -15,6 +15,7 @@ import { checkActivationGradient, checkLstmBackward, checkOptimizerUpdate, lstmD
 import type { WasmF32 } from './float-arena.js';
 import { ResidentMemory } from './resident-memory.js';
 import type { SharedMemoryOptions } from './shared-memory.js';
+import type { ElementwiseOp } from './rows.js';
 import { StepMemory } from './step-memory.js';
 import { WasmKernels } from './wasm-kernels.js';
 import { CallRecorder } from './pool/call-recorder.js';
@@ -321,6 +322,24 @@ export class WasmBackend extends JsBackend {
     const [wt, wx] = this.bind(update(target), read(x));
     this.compute('row', target.size, (kernels) => kernels.axpy(wt, alpha, wx));
     this.unbind();
+  }
+
+  override add(a: Tensor, b: Tensor, out?: Tensor): Tensor {
+    return this.elementwise('add', a, b, out);
+  }
+
+  override multiply(a: Tensor, b: Tensor, out?: Tensor): Tensor {
+    return this.elementwise('multiply', a, b, out);
+  }
+
+  private elementwise(op: ElementwiseOp, a: Tensor, b: Tensor, out: Tensor | undefined): Tensor {
+    if (this.jsRow(a.size)) return op === 'add' ? super.add(a, b, out) : super.multiply(a, b, out);
+    if (a.size !== b.size) throw new RangeError(`${op} of tensors of different sizes: ${a.size} and ${b.size}`);
+    const o = this.result(a.shape, out, op, `the inputs ${a.size}`);
+    const [wa, wb, wo] = this.bind(read(a), read(b), write(o));
+    this.compute('row', a.size, (kernels) => kernels.elementwise(op, wa, wb, wo));
+    this.unbind();
+    return o;
   }
 
   /** The generator runs in WebAssembly (~10× the JS loop's draws); one stream, so on the calling thread. */

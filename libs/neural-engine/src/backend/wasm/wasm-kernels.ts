@@ -105,6 +105,11 @@ export class WasmKernels {
     rowKernels.axpy(this, target, alpha, x, range);
   }
 
+  /** out = a + b or a·b, element-wise. */
+  elementwise(op: rowKernels.ElementwiseOp, a: WasmF32, b: WasmF32, out: WasmF32, range?: rowKernels.Range): void {
+    rowKernels.elementwise(this, op, a, b, out, range);
+  }
+
   /** out = x · s. */
   scale(x: WasmF32, s: number, out: WasmF32, range?: rowKernels.Range): void {
     rowKernels.scale(this, x, s, out, range);

@@ -55,7 +55,7 @@ export const ERROR_BYTES = 2048;
 export const POOL_KERNELS = [
   'gemm', 'im2col', 'col2im', 'maxPool', 'maxPoolBackward', 'avgPool', 'avgPoolBackward',
   'addRowVector', 'sumRows', 'axpy', 'scale', 'reluForward', 'reluBackward', 'optimizerUpdate', 'lstmSequenceSigmoidTanh',
-  'lstmBackwardSigmoidTanh', 'lstmSequenceBackwardSigmoidTanh',
+  'lstmBackwardSigmoidTanh', 'lstmSequenceBackwardSigmoidTanh', 'elementwise',
 ] as const satisfies readonly (keyof KernelExports)[];
 
 export type PoolKernel = (typeof POOL_KERNELS)[number];

@@ -128,6 +128,8 @@ describe.each([[2, 'no stealing'], [3, 'no stealing'], [2, 'stealing']] as const
       same(`addRowVector ${label}`, rows, 1, (be) => be.addRowVector(x, v).data);
       same(`sumRows ${label}`, cols, 8, (be) => be.sumRows(x).data);
       same(`scale ${label}`, rows * cols, 16, (be) => be.scale(x, 0.3).data);
+      same(`add ${label}`, rows * cols, 16, (be) => be.add(x, v.size === x.size ? v : x).data);
+      same(`multiply ${label}`, rows * cols, 16, (be) => be.multiply(x, x).data);
       const t0 = random(one, [rows, cols]);
       same(`axpyInPlace ${label}`, rows * cols, 16, (be) => {
         const t = be.zeros([rows, cols]);

@@ -33,6 +33,8 @@ export const SPLIT_SPECS: Readonly<Record<PoolKernel, SplitSpec>> = {
   // axpy(t, alpha, x, start, end), scale(x, s, out, start, end): elements, in 64-byte cache lines.
   axpy: { range: 3, scratch: -1, align: 16 },
   scale: { range: 3, scratch: -1, align: 16 },
+  // elementwise(op, a, b, out, start, end): elements, in cache lines.
+  elementwise: { range: 4, scratch: -1, align: 16 },
   // reluForward(x, y, start, end), reluBackward(x, dy, dx, start, end): elements, in cache lines.
   reluForward: { range: 2, scratch: -1, align: 16 },
   reluBackward: { range: 3, scratch: -1, align: 16 },
