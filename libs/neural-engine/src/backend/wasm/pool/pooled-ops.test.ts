@@ -178,7 +178,8 @@ describe.each([[2, 'no stealing'], [3, 'no stealing'], [2, 'stealing']] as const
     const kinds = { gate: 'sigmoid', cell: 'tanh' } as const;
     for (const [rows, units] of [[7, 6], [1, 5], [13, 9]] as const) {
       const [gates, z] = [random(one, [rows, 4 * units]), random(one, [rows, 4 * units])];
-      const [cPrev, c, cellOut, dh, dc] = Array.from({ length: 5 }, () => random(one, [rows, units]));
+      const state = () => random(one, [rows, units]);
+      const [cPrev, c, cellOut, dh, dc] = [state(), state(), state(), state(), state()];
       same(`lstmCellBackward ${rows}×${units}`, rows, 1, (b) => {
         const r = b.lstmCellBackward(kinds, { z, gates, cPrev, c, cellOut }, dh, dc);
         return [r.dz.data, r.dcPrev.data];
