@@ -49,6 +49,8 @@ export interface LstmSequenceGradients<T> {
 export interface MatmulOptions {
   transposeA?: boolean;
   transposeB?: boolean;
+  /** Add the product into `out` (which must be given) instead of overwriting it: weight gradients accumulate. */
+  accumulate?: boolean;
 }
 
 /**

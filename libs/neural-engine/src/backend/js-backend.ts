@@ -86,6 +86,11 @@ export class JsBackend implements Backend {
 
   matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}, out?: Tensor): Tensor {
     const { m, k, n } = matmulDims(a, b, options);
+    if (options.accumulate) {
+      const target = this.accumulationTarget(m, n, out);
+      this.addInPlace(target, this.matmul(a, b, { transposeA: options.transposeA ?? false, transposeB: options.transposeB ?? false }));
+      return target;
+    }
     const c = out ?? this.zeros([m, n]);
     if (options.transposeA) matmulTN(a.data, b.data, c.data, m, k, n);
     else if (options.transposeB) matmulNT(a.data, b.data, c.data, m, k, n);
@@ -235,6 +240,12 @@ export class JsBackend implements Backend {
   private binaryOutput(op: string, a: Tensor, b: Tensor, out: Tensor | undefined): Tensor {
     if (a.size !== b.size) throw new RangeError(`${op} of tensors of different sizes: ${a.size} and ${b.size}`);
     return this.output(a.shape, out, op, `the inputs ${a.size}`);
+  }
+
+  /** The tensor a product accumulates into: `out`, required, of m·n values. */
+  protected accumulationTarget(m: number, n: number, out: Tensor | undefined): Tensor {
+    if (!out) throw new RangeError(`matmul with accumulate needs out, the [${m}, ${n}] tensor to add the product into`);
+    return this.output([m, n], out, 'matmul', `the product is [${m}, ${n}]`);
   }
 
   /**

@@ -110,7 +110,7 @@ export class Dense extends Layer {
     const units = this.config.units;
     const x2 = b.reshape(x, [rows, inFeatures]);
     const d2 = b.reshape(dPre, [rows, units]);
-    b.addInPlace(this.kernel.grad, b.matmul(x2, d2, { transposeA: true }));
+    b.matmul(x2, d2, { transposeA: true, accumulate: true }, this.kernel.grad);
     if (this.bias) b.addInPlace(this.bias.grad, b.sumRows(d2));
     return { x, d2 };
   }

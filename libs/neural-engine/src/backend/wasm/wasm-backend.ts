@@ -284,11 +284,14 @@ export class WasmBackend extends JsBackend {
   override matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}, out?: Tensor): Tensor {
     const { m, k, n } = matmulDims(a, b, options);
     const work = m * k * n;
-    if (work === 0 || work < this.gemmThreshold) return super.matmul(a, b, options, this.output([m, n], out, 'matmul', `the product is [${m}, ${n}]`));
-    const c = this.result([m, n], out, 'matmul', `the product is [${m}, ${n}]`);
-    const [wa, wb, wc] = this.bind(read(a), read(b), write(c));
-    const transpose = { transposeA: options.transposeA ?? false, transposeB: options.transposeB ?? false };
-    this.compute('gemm', work, (kernels) => kernels.gemm(wa, wb, wc, m, k, n, transpose));
+    const accumulate = options.accumulate ?? false;
+    if (work === 0 || work < this.gemmThreshold) {
+      return super.matmul(a, b, options, accumulate ? out : this.output([m, n], out, 'matmul', `the product is [${m}, ${n}]`));
+    }
+    const c = accumulate ? this.accumulationTarget(m, n, out) : this.result([m, n], out, 'matmul', `the product is [${m}, ${n}]`);
+    const [wa, wb, wc] = this.bind(read(a), read(b), accumulate ? update(c) : write(c));
+    const form = { transposeA: options.transposeA ?? false, transposeB: options.transposeB ?? false, accumulate };
+    this.compute('gemm', work, (kernels) => kernels.gemm(wa, wb, wc, m, k, n, form));
     this.unbind();
     return c;
   }

@@ -89,7 +89,7 @@ export class LSTM extends RecurrentLayer<LSTMCache> {
     const { dxz } = b.lstmSequenceBackward(this.fusedKinds!, r, this.recurrentKernel.value, dOut, dStates[0]!, dStates[1]!, options);
     const [batch, steps, units] = r.hPrev.shape as [number, number, number];
     const rows = batch * steps;
-    b.addInPlace(this.recurrentKernel.grad, b.matmul(b.reshape(r.hPrev, [rows, units]), b.reshape(dxz, [rows, 4 * units]), { transposeA: true }));
+    b.matmul(b.reshape(r.hPrev, [rows, units]), b.reshape(dxz, [rows, 4 * units]), { transposeA: true, accumulate: true }, this.recurrentKernel.grad);
     return dxz;
   }
 
