@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../rng.js';
+import type { MatmulOptions } from './backend.js';
 import type { Tensor } from '../tensor.js';
 import { testBackend } from '../testing/test-backend.js';
 
@@ -14,7 +15,7 @@ const rng = new Rng(41);
 const random = (shape: number[]): Tensor => backend.fromValues(shape, Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.uniformRange(-1, 1)));
 
 describe('matmul with accumulate', () => {
-  const forms = [{}, { transposeA: true }, { transposeB: true }] as const;
+  const forms: MatmulOptions[] = [{}, { transposeA: true }, { transposeB: true }];
   for (const [m, k, n] of [[1, 1, 1], [5, 7, 3], [13, 64, 9], [8, 300, 12]] as const) {
     for (const form of forms) {
       it(`${m}×${k}×${n} ${JSON.stringify(form)}: out + product`, () => {
