@@ -77,3 +77,25 @@ describe('TensorFlow.js as a client', () => {
     expect(await fx.db.model.count({ where: { name: { not: 'from-tfjs' } } })).toBe(0);
   });
 });
+
+describe('Keras JSON with weights', () => {
+  /** POSTs a Keras model.json (from TF.js's toJSON) with the given weights.json and weights.bin parts. */
+  async function importKeras(weightsJson: string): Promise<Response> {
+    const model = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [3], name: 'only' })] });
+    const form = new FormData();
+    form.append('model.json', new Blob([JSON.stringify(model.toJSON(null, false))]), 'model.json');
+    form.append('weights.json', new Blob([weightsJson]), 'weights.json');
+    form.append('weights.bin', new Blob([new Float32Array(8).buffer]), 'weights.bin');
+    return fetch(`${base}/v1/models/import?name=keras-bad-weights`, { method: 'POST', body: form });
+  }
+
+  it('a weights.json that is not JSON, or not a list of weight specs, is refused by name and nothing is stored', async () => {
+    const notJson = await importKeras('{"name": ');
+    expect(notJson.status).toBe(400);
+    expect(await notJson.json()).toMatchObject({ code: 'MALFORMED_JSON', message: expect.stringMatching(/^weights\.json is not valid JSON/) });
+    const notList = await importKeras('{"name": "only/kernel"}');
+    expect(notList.status).toBe(400);
+    expect(await notList.json()).toMatchObject({ code: 'INVALID_MODEL', message: expect.stringMatching(/weights\.json: expected an array of weight specs \{name, shape, dtype\}/) });
+    expect(await fx.db.model.count({ where: { name: 'keras-bad-weights' } })).toBe(0);
+  });
+});

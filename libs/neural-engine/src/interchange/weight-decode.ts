@@ -37,6 +37,8 @@ function halfToNumber(h: number): number {
  * uint16 with scale and min, or float16), checking the byte count.
  */
 export function decodeWeights(specs: readonly TfjsWeightSpec[], data: Uint8Array, path = 'weightsManifest'): ImportedWeight[] {
+  // Specs often arrive as parsed JSON from a client: check the list itself too, not only its entries.
+  if (!Array.isArray(specs as unknown)) throw modelError(path, 'expected an array of weight specs {name, shape, dtype}', specs);
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   let offset = 0;
   const out = specs.map((spec, i) => {

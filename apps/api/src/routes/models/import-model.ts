@@ -30,12 +30,7 @@ export async function registerImportModel(app: FastifyInstance, deps: AppDeps): 
       }
       const modelJsonBytes = files['model.json'];
       if (!modelJsonBytes) throw new AppError(400, 'BAD_MULTIPART', `no "model.json" part; received parts ${Object.keys(files).map((k) => JSON.stringify(k)).join(', ') || 'none'}`);
-      let json: unknown;
-      try {
-        json = JSON.parse(Buffer.from(modelJsonBytes).toString('utf8'));
-      } catch (error) {
-        throw new AppError(400, 'MALFORMED_JSON', `model.json is not valid JSON: ${(error as Error).message}`);
-      }
+      const json = parseJsonPart(modelJsonBytes, 'model.json');
       const isTfjs = typeof json === 'object' && json !== null && 'modelTopology' in json;
       let definition: unknown;
       let weights: ImportedWeight[] | null = null;
@@ -49,7 +44,7 @@ export async function registerImportModel(app: FastifyInstance, deps: AppDeps): 
         definition = importKerasJson(json);
         if (files['weights.json'] || files['weights.bin']) {
           if (!files['weights.json'] || !files['weights.bin']) throw new AppError(400, 'BAD_MULTIPART', 'Keras weights need both "weights.json" (weight specs) and "weights.bin"');
-          const specs = JSON.parse(Buffer.from(files['weights.json']).toString('utf8')) as TfjsWeightSpec[];
+          const specs = parseJsonPart(files['weights.json'], 'weights.json') as TfjsWeightSpec[];
           weights = decodeWeights(specs, files['weights.bin'], 'weights.json');
         }
       }
@@ -69,4 +64,13 @@ export async function registerImportModel(app: FastifyInstance, deps: AppDeps): 
       return reply.status(201).send(modelResponse(row));
     });
   });
+}
+
+/** An uploaded part holding JSON, parsed; a 400 naming the part when it is not JSON. */
+function parseJsonPart(bytes: Uint8Array, name: string): unknown {
+  try {
+    return JSON.parse(Buffer.from(bytes).toString('utf8'));
+  } catch (error) {
+    throw new AppError(400, 'MALFORMED_JSON', `${name} is not valid JSON: ${(error as Error).message}`);
+  }
 }
