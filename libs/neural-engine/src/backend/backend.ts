@@ -13,7 +13,6 @@ export type { LstmKinds, LstmStepTensors } from '../kernels/lstm-cell.js';
 /** What a Backend.step runs: each kind has its own memory plans (their tensors differ). */
 export type StepKind = 'train' | 'test' | 'predict';
 
-/** Options of Backend.matmul: which operand is transposed. Both at once is not a form backprop needs. */
 /** How Backend.lstmSequence walks the sequence and what it keeps. */
 export interface LstmSequenceOptions {
   /** Steps from last to first (Keras go_backwards); the returned sequence is in that order. */
@@ -46,6 +45,10 @@ export interface LstmSequenceGradients<T> {
   readonly dc: T;
 }
 
+/**
+ * Options of Backend.matmul: which operand is transposed (both at once is not a form backprop needs), and whether the
+ * product is added into `out`.
+ */
 export interface MatmulOptions {
   transposeA?: boolean;
   transposeB?: boolean;

@@ -12,7 +12,7 @@ import type {
   Backend, LstmSequenceGradients, LstmSequenceOptions, LstmSequenceRecord, LstmSequenceResult, MatmulOptions, StepKind,
 } from './backend.js';
 import { matmulDims } from './matmul-dims.js';
-import { RECORD_WIDTH, SequenceRows, checkRecordedKinds, lstmRecordDims, lstmSequenceDims } from './lstm-sequence.js';
+import { RECORD_OFFSETS, RECORD_WIDTH, SequenceRows, checkRecordedKinds, lstmRecordDims, lstmSequenceDims } from './lstm-sequence.js';
 import { checkActivationGradient, checkLstmBackward, checkOptimizerUpdate, lstmDims } from './op-checks.js';
 
 /** A tensor over storage the backend handed out (a JS-heap array, or a view into a WebAssembly memory). */
@@ -180,7 +180,7 @@ export class JsBackend implements Backend {
       const step = this.lstmCell(kinds, z, c);
       if (record) {
         rows.scatter(h, record.hPrev, t, 1, 0);
-        [step.gates, c, step.c, step.cellOut].forEach((part, i) => rows.scatter(part, record.steps, t, RECORD_WIDTH, i === 0 ? 0 : 3 + i));
+        [step.gates, c, step.c, step.cellOut].forEach((part, i) => rows.scatter(part, record.steps, t, RECORD_WIDTH, RECORD_OFFSETS[i]!));
       }
       ({ h, c } = step);
       if (sequence) rows.scatter(h, sequence, k, 1, 0);
@@ -203,7 +203,7 @@ export class JsBackend implements Backend {
       const t = options.goBackwards ? steps - 1 - k : k;
       if (options.returnSequences) this.addInPlace(dh, rows.gather(dOut, k, 1, 0, dOutK));
       else if (k === steps - 1) this.addInPlace(dh, dOut);
-      [gates, cPrev, c, cellOut].forEach((part, i) => rows.gather(record.steps, t, RECORD_WIDTH, i === 0 ? 0 : 3 + i, part));
+      [gates, cPrev, c, cellOut].forEach((part, i) => rows.gather(record.steps, t, RECORD_WIDTH, RECORD_OFFSETS[i]!, part));
       // The sigmoid and tanh slopes read only the outputs, so the gates stand in for z.
       const { dz, dcPrev } = this.lstmCellBackward(kinds, { z: gates, gates, cPrev, c, cellOut }, dh, dc);
       rows.scatter(dz, dxz, t, 4, 0);

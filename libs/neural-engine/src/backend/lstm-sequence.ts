@@ -10,6 +10,8 @@ import type { LstmSequenceRecord } from './backend.js';
 
 /** Units per row and step of a training record: gates (4), cPrev, c, cellOut (the layout assembly/lstm.ts writes). */
 export const RECORD_WIDTH = 7;
+/** Where gates, cPrev, c and cellOut start in a record's row, in units. */
+export const RECORD_OFFSETS = [0, 4, 5, 6] as const;
 
 /** Copies rows between [batch, n] step tensors and a block of each (row, step) of [batch, steps, width·units] tensors. */
 export class SequenceRows {

@@ -10,7 +10,7 @@ import type {
 } from '../backend.js';
 import { JsBackend, JsTensor } from '../js-backend.js';
 import { matmulDims } from '../matmul-dims.js';
-import { RECORD_WIDTH, checkRecordedKinds, lstmRecordDims, lstmSequenceDims } from '../lstm-sequence.js';
+import { RECORD_WIDTH, lstmRecordDims, lstmSequenceDims } from '../lstm-sequence.js';
 import { checkActivationGradient, checkLstmBackward, checkOptimizerUpdate, lstmDims } from '../op-checks.js';
 import type { WasmF32 } from './float-arena.js';
 import { ResidentMemory } from './resident-memory.js';
@@ -392,7 +392,7 @@ export class WasmBackend extends JsBackend {
    * depend on the batch it is in.
    */
   override lstmCell(kinds: LstmKinds, z: Tensor, cPrev: Tensor): LstmStepTensors<Tensor> & { h: Tensor } {
-    if (kinds.gate !== 'sigmoid' || kinds.cell !== 'tanh' || z.size === 0) return super.lstmCell(kinds, z, cPrev);
+    if (!simdCell(kinds) || z.size === 0) return super.lstmCell(kinds, z, cPrev);
     const [rows, units] = lstmDims(z, cPrev);
     const gates = this.allocate(z.shape, false);
     const [c, cellOut, h] = [this.allocate(cPrev.shape, false), this.allocate(cPrev.shape, false), this.allocate(cPrev.shape, false)];
@@ -401,8 +401,9 @@ export class WasmBackend extends JsBackend {
     this.unbind();
     return { z, gates, cPrev, c, cellOut, h };
   }
+
   override lstmCellBackward(kinds: LstmKinds, step: LstmStepTensors<Tensor>, dh: Tensor, dc: Tensor): { dz: Tensor; dcPrev: Tensor } {
-    if (kinds.gate !== 'sigmoid' || kinds.cell !== 'tanh' || step.z.size === 0) return super.lstmCellBackward(kinds, step, dh, dc);
+    if (!simdCell(kinds) || step.z.size === 0) return super.lstmCellBackward(kinds, step, dh, dc);
     const [rows, units] = checkLstmBackward(step, dh, dc);
     const dz = this.allocate(step.z.shape, false);
     const dcPrev = this.allocate(step.cPrev.shape, false);
@@ -417,7 +418,7 @@ export class WasmBackend extends JsBackend {
    * splits the batch, each thread running its rows through every step.
    */
   override lstmSequence(kinds: LstmKinds, xz: Tensor, recurrentKernel: Tensor, h0: Tensor, c0: Tensor, options: LstmSequenceOptions): LstmSequenceResult<Tensor> {
-    if (kinds.gate !== 'sigmoid' || kinds.cell !== 'tanh' || xz.size === 0) return super.lstmSequence(kinds, xz, recurrentKernel, h0, c0, options);
+    if (!simdCell(kinds) || xz.size === 0) return super.lstmSequence(kinds, xz, recurrentKernel, h0, c0, options);
     const [batch, steps, units] = lstmSequenceDims(xz, recurrentKernel, h0, c0);
     const [h, c] = [this.clone(h0), this.clone(c0)];
     const sequence = options.returnSequences ? this.allocate([batch, steps, units], false) : null;
@@ -440,11 +441,8 @@ export class WasmBackend extends JsBackend {
   override lstmSequenceBackward(
     kinds: LstmKinds, record: LstmSequenceRecord<Tensor>, recurrentKernel: Tensor, dOut: Tensor, dhLast: Tensor, dcLast: Tensor, options: LstmSequenceOptions,
   ): LstmSequenceGradients<Tensor> {
-    checkRecordedKinds(kinds);
+    if (!simdCell(kinds) || record.steps.size === 0) return super.lstmSequenceBackward(kinds, record, recurrentKernel, dOut, dhLast, dcLast, options);
     const [batch, steps, units] = lstmRecordDims(record, recurrentKernel, dOut, dhLast, dcLast, options.returnSequences);
-    if (kinds.gate !== 'sigmoid' || kinds.cell !== 'tanh' || record.steps.size === 0) {
-      return super.lstmSequenceBackward(kinds, record, recurrentKernel, dOut, dhLast, dcLast, options);
-    }
     const [dh, dc] = [this.clone(dhLast), this.clone(dcLast)];
     const dxz = this.allocate([batch, steps, 4 * units], false);
     const dims = { batch, steps, units, goBackwards: options.goBackwards, returnSequences: options.returnSequences };
@@ -456,7 +454,6 @@ export class WasmBackend extends JsBackend {
     this.unbind();
     return { dxz, dh, dc };
   }
-
 
   /** An optimizer step in one SIMD pass (f64 lanes, bitwise equal to the JS loop) over the parameter and its slots. */
   override optimizerUpdate<R extends OptimizerRule>(rule: R, value: Tensor, grad: Tensor, slots: Slots<Tensor>, c: UpdateCoefficients<R>): void {
@@ -694,6 +691,11 @@ type Operand = TensorOperand | number;
 const read = (tensor: Tensor): TensorOperand => ({ tensor, use: 'read' });
 const write = (tensor: Tensor): TensorOperand => ({ tensor, use: 'write' });
 const update = (tensor: Tensor): TensorOperand => ({ tensor, use: 'update' });
+
+/** The activations the WebAssembly LSTM kernels compute (Keras's defaults); other pairs take JsBackend's loops. */
+function simdCell(kinds: LstmKinds): boolean {
+  return kinds.gate === 'sigmoid' && kinds.cell === 'tanh';
+}
 
 function checkSize(what: string, t: Tensor, expected: number): void {
   if (t.size !== expected) throw new RangeError(`${what} ${formatShape(t.shape, false)} holds ${t.size} values; the window geometry needs ${expected}`);
