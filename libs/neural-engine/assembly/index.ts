@@ -6,3 +6,4 @@ export { optimizerUpdate } from './optimizers';
 export { reluBackward, reluForward } from './activations';
 export { lstmBackwardSigmoidTanh, lstmForwardSigmoidTanh, lstmSequenceBackwardSigmoidTanh, lstmSequenceSigmoidTanh } from './lstm';
 export { keepMask } from './random';
+export { softmaxCrossentropyBackward } from './softmax-crossentropy';

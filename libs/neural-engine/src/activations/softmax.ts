@@ -72,6 +72,14 @@ class Softmax implements Activation {
   }
 }
 
+/**
+ * Whether `activation` is softmax over the last axis of a tensor of `rank` (batch axis included): the output whose
+ * backward pass a crossentropy loss can take over (kernels/softmax-crossentropy.ts).
+ */
+export function isLastAxisSoftmax(activation: Activation, rank: number): boolean {
+  return activation instanceof Softmax && activation.name === 'softmax' && (activation.axis === -1 || activation.axis === rank - 1);
+}
+
 const softmaxParams = z.object({
   /** Axis normalized over (of the full tensor, batch axis included); -1 is the last. */
   axis: axisSchema.optional(),

@@ -133,6 +133,12 @@ export interface Backend {
    * rate, else 0, drawing in element order, so `rng` ends where that many uniform() calls leave it.
    */
   keepMask(shape: Shape, rate: number, keep: number, rng: Rng): Tensor;
+  /**
+   * Categorical crossentropy differentiated through the softmax that produced `probs`, in one pass
+   * (kernels/softmax-crossentropy.ts): dL/dlogits for probs and labels [..., classes], labels smoothed by
+   * `labelSmoothing`, row r scaled by rowScale[r] (one per row of classes).
+   */
+  softmaxCrossentropyBackward(probs: Tensor, labels: Tensor, labelSmoothing: number, rowScale: ArrayLike<number>): Tensor;
   /** out = a + b element-wise, for tensors of equal size. `out` may be `a` or `b`. */
   add(a: Tensor, b: Tensor, out?: Tensor): Tensor;
   /** out = a · b element-wise, for tensors of equal size. `out` may be `a` or `b`. */

@@ -6,6 +6,7 @@ import { matmulNN, matmulNT, matmulTN } from '../kernels/matmul.js';
 import { avgPool, avgPoolBackward, maxPool, maxPoolBackward } from '../kernels/pooling.js';
 import type { ChannelRange, WindowGeometry } from '../kernels/window-geometry.js';
 import { addRowVector, sumRows } from '../kernels/rows.js';
+import { softmaxCrossentropyBackward } from '../kernels/softmax-crossentropy.js';
 import type { Rng } from '../rng.js';
 import { type FloatArray, type Shape, type Tensor, formatShape, shapeSize } from '../tensor.js';
 import type {
@@ -13,7 +14,7 @@ import type {
 } from './backend.js';
 import { matmulDims } from './matmul-dims.js';
 import { RECORD_OFFSETS, RECORD_WIDTH, SequenceRows, checkRecordedKinds, lstmRecordDims, lstmSequenceDims } from './lstm-sequence.js';
-import { checkActivationGradient, checkLstmBackward, checkOptimizerUpdate, lstmDims } from './op-checks.js';
+import { checkActivationGradient, checkLstmBackward, checkOptimizerUpdate, lstmDims, softmaxCrossentropyDims } from './op-checks.js';
 
 /** A tensor over storage the backend handed out (a JS-heap array, or a view into a WebAssembly memory). */
 export class JsTensor implements Tensor {
@@ -220,6 +221,13 @@ export class JsBackend implements Backend {
     const m = mask.data;
     for (let i = 0; i < m.length; i++) m[i] = rng.uniform() >= rate ? keep : 0;
     return mask;
+  }
+
+  softmaxCrossentropyBackward(probs: Tensor, labels: Tensor, labelSmoothing: number, rowScale: ArrayLike<number>): Tensor {
+    const [rows, classes] = softmaxCrossentropyDims(probs, labels, rowScale);
+    const out = this.allocate(probs.shape, false);
+    softmaxCrossentropyBackward(probs.data, labels.data, classes, labelSmoothing, rowScale, out.data, 0, rows);
+    return out;
   }
 
   add(a: Tensor, b: Tensor, out?: Tensor): Tensor {

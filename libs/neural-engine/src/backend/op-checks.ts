@@ -4,6 +4,22 @@ import { type Tensor, formatShape } from '../tensor.js';
 
 /* Argument checks shared by both backends' element-wise, LSTM and optimizer ops, so both reject alike. */
 
+/**
+ * [rows, classes] of softmaxCrossentropyBackward: probs and labels of one shape, classes its last axis, one row scale
+ * per row.
+ */
+export function softmaxCrossentropyDims(probs: Tensor, labels: Tensor, rowScale: ArrayLike<number>): [rows: number, classes: number] {
+  if (probs.shape.length !== labels.shape.length || probs.shape.some((d, i) => d !== labels.shape[i])) {
+    throw new RangeError(`softmax crossentropy of probabilities ${formatShape(probs.shape, false)} against labels ${formatShape(labels.shape, false)}: expected one shape`);
+  }
+  const classes = probs.shape[probs.shape.length - 1] ?? 0;
+  const rows = classes === 0 ? 0 : probs.size / classes;
+  if (rowScale.length !== rows) {
+    throw new RangeError(`softmax crossentropy of ${rows} rows given ${rowScale.length} row scales; expected one per row`);
+  }
+  return [rows, classes];
+}
+
 /** The activation gradient's x, y and dy must hold the same number of values. */
 export function checkActivationGradient(kind: string, x: Tensor, y: Tensor, dy: Tensor): void {
   if (x.size !== dy.size || y.size !== dy.size) {

@@ -1,4 +1,5 @@
 import type { Activation as ActivationFunction } from '../activations/activation.js';
+import { isLastAxisSoftmax } from '../activations/softmax.js';
 import type { Shape, Tensor } from '../tensor.js';
 import { Layer } from './layer.js';
 
@@ -30,5 +31,14 @@ export abstract class ActivationFunctionLayer extends Layer {
   backward(dy: Tensor): Tensor {
     if (!this.fnInput || !this.fnOutput) throw new Error(`layer ${this.name}: backward called before a training forward`);
     return this.fn.gradient(this.fnInput, this.fnOutput, dy, this.backend);
+  }
+
+  override takesLogitsGradient(): boolean {
+    return !this.activityRegularizer && isLastAxisSoftmax(this.fn, this.outputShape.length + 1);
+  }
+
+  /** The layer's input is the logits: their gradient is dL/dx. */
+  protected override backwardFromLogits(dLogits: Tensor): Tensor {
+    return dLogits;
   }
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { type Activation, type ActivationConfig } from '../activations/activation.js';
 import { activationSchema, getActivation } from '../activations/index.js';
+import { isLastAxisSoftmax } from '../activations/softmax.js';
 import { constraintSchema, getConstraint } from '../constraints/index.js';
 import { parseConfig, positiveInt } from '../config.js';
 import { ConfigError } from '../errors.js';
@@ -92,20 +93,38 @@ export class Dense extends Layer {
   }
 
   backward(dy: Tensor): Tensor {
-    const { x, d2 } = this.accumulateWeightGradients(dy);
-    return this.backend.reshape(this.backend.matmul(d2, this.kernel.value, { transposeB: true }), x.shape);
+    return this.inputGradient(this.accumulateWeightGradients(this.preActivationGradient(dy)));
   }
 
   protected override backwardWeights(dy: Tensor): void {
-    this.accumulateWeightGradients(dy);
+    this.accumulateWeightGradients(this.preActivationGradient(dy));
   }
 
-  /** Adds dL/dkernel and dL/dbias; returns the input and dL/d(pre-activation) as [rows, units] for dL/dx. */
-  private accumulateWeightGradients(dy: Tensor): { x: Tensor; d2: Tensor } {
+  override takesLogitsGradient(): boolean {
+    return !this.activityRegularizer && isLastAxisSoftmax(this.activation, this.outputShape.length + 1);
+  }
+
+  /** The logits are this layer's pre-activation: the activation's backward pass is already done. */
+  protected override backwardFromLogits(dLogits: Tensor, needInput: boolean): Tensor | null {
+    const parts = this.accumulateWeightGradients(dLogits);
+    return needInput ? this.inputGradient(parts) : null;
+  }
+
+  private preActivationGradient(dy: Tensor): Tensor {
+    if (!this.lastPre || !this.lastOut) throw new Error(`layer ${this.name}: backward called before a training forward`);
+    return this.activation.gradient(this.lastPre, this.lastOut, dy, this.backend);
+  }
+
+  /** dL/dx = dL/d(pre-activation)·kernelᵀ, in the input's shape. */
+  private inputGradient({ x, d2 }: { x: Tensor; d2: Tensor }): Tensor {
+    return this.backend.reshape(this.backend.matmul(d2, this.kernel.value, { transposeB: true }), x.shape);
+  }
+
+  /** Adds dL/dkernel and dL/dbias for dL/d(pre-activation); returns the input and that gradient as [rows, units]. */
+  private accumulateWeightGradients(dPre: Tensor): { x: Tensor; d2: Tensor } {
     const b = this.backend;
     const x = this.lastInput;
-    if (!x || !this.lastPre || !this.lastOut) throw new Error(`layer ${this.name}: backward called before a training forward`);
-    const dPre = this.activation.gradient(this.lastPre, this.lastOut, dy, b);
+    if (!x) throw new Error(`layer ${this.name}: backward called before a training forward`);
     const [rows, inFeatures] = asMatrix(x.shape);
     const units = this.config.units;
     const x2 = b.reshape(x, [rows, inFeatures]);

@@ -180,17 +180,35 @@ export abstract class Layer {
     return y;
   }
 
-  /** Backward plus the activity regularizer's gradient; what models call. */
-  callBackward(dy: Tensor): Tensor {
-    return this.backward(this.withActivityGradient(dy));
+  /**
+   * Backward plus the activity regularizer's gradient; what models call. With `fromLogits`, dy is dL/d(logits) of the
+   * layer's softmax (see takesLogitsGradient).
+   */
+  callBackward(dy: Tensor, fromLogits = false): Tensor {
+    return fromLogits ? this.backwardFromLogits(dy, true)! : this.backward(this.withActivityGradient(dy));
   }
 
   /**
    * Backward for a layer whose dL/dx nobody needs (the first layer that learns in a Sequential): accumulates the
    * weight gradients only. For W1's first Dense that skips a third of the step's products.
    */
-  callBackwardWeightsOnly(dy: Tensor): void {
-    this.backwardWeights(this.withActivityGradient(dy));
+  callBackwardWeightsOnly(dy: Tensor, fromLogits = false): void {
+    if (fromLogits) this.backwardFromLogits(dy, false);
+    else this.backwardWeights(this.withActivityGradient(dy));
+  }
+
+  /**
+   * Whether the layer ends in a softmax over the last axis and its backward pass can start from dL/d(logits), the
+   * softmax's input, instead of dL/dy: a categorical crossentropy loss on its output then hands it that gradient
+   * directly (training/softmax-crossentropy.ts), which is one pass instead of three.
+   */
+  takesLogitsGradient(): boolean {
+    return false;
+  }
+
+  /** Backward from dL/d(logits) for a layer that takesLogitsGradient(): adds dL/dw; returns dL/dx when `needInput`. */
+  protected backwardFromLogits(_dLogits: Tensor, _needInput: boolean): Tensor | null {
+    throw new Error(`layer ${this.name} (${this.className}) does not end in a last-axis softmax: its backward pass needs dL/dy`);
   }
 
   /** Accumulates the weight gradients for dL/dy; layers whose dL/dx is costly override it to skip that. */
@@ -220,9 +238,9 @@ export abstract class Layer {
   /**
    * Multi-tensor backward: one gradient per output (zeros for an output the graph does not use) in, one per input out.
    */
-  callBackwardMany(dys: readonly Tensor[]): Tensor[] {
+  callBackwardMany(dys: readonly Tensor[], fromLogits = false): Tensor[] {
     if (dys.length !== 1) throw new Error(`layer ${this.name} (${this.className}) has 1 output, received ${dys.length} gradients`);
-    return [this.callBackward(dys[0]!)];
+    return [this.callBackward(dys[0]!, fromLogits)];
   }
 
   /** Creates a weight named `<layer>/<name>` from its initializer. */

@@ -70,6 +70,7 @@ export const lossDefinitions: readonly LossDefinition[] = [
     defaults: { fromLogits: false, labelSmoothing: 0, axis: -1 },
     compute: categoricalCrossentropyValues,
     rowMap: (shape, o) => rowMap(shape, [o.axis]),
+    softmaxBackward: (o, rank) => (!o.fromLogits && (o.axis === -1 || o.axis === rank - 1) ? { labelSmoothing: o.labelSmoothing } : null),
   }),
   defineLoss<{ alpha: number | number[]; gamma: number; fromLogits: boolean; labelSmoothing: number; axis: number }>({
     className: 'CategoricalFocalCrossentropy', identifier: 'categorical_focal_crossentropy', aliases: [],

@@ -58,7 +58,8 @@ export function categoricalCrossentropyValues(
         computeRowProbabilities(p, base, inner, len, false, rp);
         for (let a = 0; a < len; a++) {
           const q = clipProbability(rp.probs[a]!);
-          v -= target[a]! * Math.log(q);
+          // A zero target adds exactly nothing (the clipped log is finite): one-hot rows take one log, not one a class.
+          if (target[a] !== 0) v -= target[a]! * Math.log(q);
           g[a] = clipPasses(rp.probs[a]!) ? -target[a]! / q : 0;
         }
         if (grad) backpropRowProbabilities(g, rp, false, grad, base, inner, len);

@@ -26,6 +26,11 @@ export interface LossDefinition<O extends LossOptions = LossOptions> {
   compute(yTrue: Tensor, yPred: Tensor, options: O, grad?: Float64Array): Float64Array;
   /** Rows of yPred: which row each element belongs to. */
   rowMap(shape: Shape, options: O): RowMap;
+  /**
+   * When yPred comes from a softmax over its last axis (of a tensor of `rank`) and these options let the loss be
+   * differentiated through it in one pass (kernels/softmax-crossentropy.ts): the label smoothing to apply; else null.
+   */
+  softmaxBackward?(options: O, rank: number): { labelSmoothing: number } | null;
   /** Rows that count (1) or are masked out (0); absent for losses without masking. */
   rowMask?(yTrue: Tensor, options: O): Uint8Array | null;
 }

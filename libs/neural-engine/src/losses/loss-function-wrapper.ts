@@ -42,6 +42,14 @@ export class LossFunctionWrapper implements Loss {
     return { loss, grad };
   }
 
+  callWithLogitsGradient(yTrue: Tensor, yPred: Tensor, sampleWeight?: ArrayLike<number> | null): LossWithGradient | null {
+    const fused = this.definition.softmaxBackward?.(this.options, yPred.shape.length) ?? null;
+    if (!fused) return null;
+    // The values (hence the loss) are the definition's own; the gradient skips dL/dyPred and the softmax's Jacobian.
+    const { loss, rowCoefficients } = this.reduce(yTrue, yPred, sampleWeight, null);
+    return { loss, grad: this.backend.softmaxCrossentropyBackward(yPred, yTrue, fused.labelSmoothing, rowCoefficients) };
+  }
+
   getConfig(): LossConfig {
     const args: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(this.options)) args[key] = Array.isArray(value) ? [...value] : value;

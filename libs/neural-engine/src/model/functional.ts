@@ -70,8 +70,10 @@ export class Functional extends Model {
     return this.outputs.map((r) => values.get(r.name)![r.output]!);
   }
 
-  backward(dys: readonly Tensor[]): void {
+  backward(dys: readonly Tensor[], logits: readonly boolean[] = []): void {
     const grads = new Map<string, (Tensor | null)[]>();
+    // Nodes whose gradient is dL/d(logits) of their softmax: an output that nothing else reads (takesLogitsGradient).
+    const fromLogits = new Set(this.outputs.filter((_, k) => logits[k]).map((r) => r.name));
     const accumulate = (ref: TensorRef, g: Tensor): void => {
       if (ref.isInput) return;
       const slots = grads.get(ref.name) ?? this.layerNamed(ref.name).outputShapes.map(() => null);
@@ -93,9 +95,19 @@ export class Functional extends Model {
       const slots = grads.get(node.name);
       if (!slots) continue;
       const full = layer.outputShapes.map((s, k) => slots[k] ?? this.backend.zeros([batch, ...s]));
-      const dxs = layer.callBackwardMany(full);
+      const dxs = layer.callBackwardMany(full, fromLogits.has(node.name));
       node.inbound.forEach((r, j) => accumulate(r, dxs[j]!));
     }
+  }
+
+  takesLogitsGradient(output: number): boolean {
+    const ref = this.outputs[output];
+    if (!ref || ref.isInput) return false;
+    const layer = this.layerNamed(ref.name);
+    // The gradient that reaches the layer must be this output's alone: no other output or layer reads the tensor.
+    const readers = this.order.flatMap(({ node }) => node.inbound).filter((r) => r.name === ref.name).length
+      + this.outputs.filter((r) => r.name === ref.name).length;
+    return layer.outputShapes.length === 1 && readers === 1 && layer.takesLogitsGradient();
   }
 
   getDefinition(): ModelDefinition {

@@ -68,7 +68,8 @@ export abstract class Model implements Network, CallbackModel {
   abstract get inputShapes(): Shape[];
   abstract get outputShapes(): Shape[];
   abstract forward(xs: readonly Tensor[], training: boolean): Tensor[];
-  abstract backward(dys: readonly Tensor[]): void;
+  abstract backward(dys: readonly Tensor[], logits?: readonly boolean[]): void;
+  abstract takesLogitsGradient(output: number): boolean;
   /** The JSON definition that recreates this model (weights excluded). */
   abstract getDefinition(): ModelDefinition;
   /** Builds the layers if that has not happened yet. */

@@ -110,13 +110,19 @@ export class Sequential extends Model {
     return [y];
   }
 
-  backward(dys: readonly Tensor[]): void {
+  backward(dys: readonly Tensor[], logits: readonly boolean[] = []): void {
     // Below the first layer that learns, gradients have nowhere to go; that layer needs only its weight gradients.
     const first = this.layers.findIndex((l) => l.learns);
     if (first < 0) return;
+    const last = this.layers.length - 1;
+    const fromLogits = logits[0] ?? false;
     let d = dys[0]!;
-    for (let i = this.layers.length - 1; i > first; i--) d = this.layers[i]!.callBackward(d);
-    this.layers[first]!.callBackwardWeightsOnly(d);
+    for (let i = last; i > first; i--) d = this.layers[i]!.callBackward(d, fromLogits && i === last);
+    this.layers[first]!.callBackwardWeightsOnly(d, fromLogits && first === last);
+  }
+
+  takesLogitsGradient(output: number): boolean {
+    return output === 0 && this.layers.length > 0 && this.layers[this.layers.length - 1]!.takesLogitsGradient();
   }
 
   getDefinition(): ModelDefinition {

@@ -18,8 +18,16 @@ export interface Network {
   readonly outputShapes: readonly Shape[];
   /** ys = model(xs). With `training`, layers keep what backward needs. */
   forward(xs: readonly Tensor[], training: boolean): Tensor[];
-  /** Propagates dL/dy of every output back through every layer, accumulating weight gradients. */
-  backward(dys: readonly Tensor[]): void;
+  /**
+   * Propagates dL/dy of every output back through every layer, accumulating weight gradients. Where `logits[k]`,
+   * dys[k] is dL/d(logits) of output k's softmax instead (only for an output that takesLogitsGradient).
+   */
+  backward(dys: readonly Tensor[], logits?: readonly boolean[]): void;
+  /**
+   * Whether output k comes from a layer ending in a last-axis softmax that can start its backward pass from
+   * dL/d(logits) (Layer.takesLogitsGradient), and nothing else in the model reads it.
+   */
+  takesLogitsGradient(output: number): boolean;
 }
 
 /** Trainable variables of all layers, in layer order. */

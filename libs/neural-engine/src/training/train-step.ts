@@ -33,18 +33,23 @@ export function trainStep(
   const yPreds = network.forward(xs, true);
   const outputLosses: number[] = [];
   const grads: Tensor[] = [];
+  // Per output: whether its gradient is dL/d(logits), the loss having taken over its softmax's backward pass.
+  const logits: boolean[] = [];
   let total = 0;
   yPreds.forEach((yPred, k) => {
-    const { loss, grad } = compiled.losses[k]!.callWithGradient(ys[k]!, yPred, sampleWeight);
+    const outputLoss = compiled.losses[k]!;
+    const fused = network.takesLogitsGradient(k) ? (outputLoss.callWithLogitsGradient?.(ys[k]!, yPred, sampleWeight) ?? null) : null;
+    const { loss, grad } = fused ?? outputLoss.callWithGradient(ys[k]!, yPred, sampleWeight);
     const weight = compiled.lossWeights[k]!;
     if (weight !== 1) backend.scale(grad, weight, grad);
     outputLosses.push(loss);
     grads.push(grad);
+    logits.push(fused !== null);
     total += weight * loss;
   });
   total += regularizationLoss(network, backend);
   if (!Number.isFinite(total)) return { loss: total, outputLosses, finite: false };
-  network.backward(grads);
+  network.backward(grads, logits);
   for (const v of variables) if (v.regularizer) v.regularizer.accumulateGradient(v.value, v.grad, backend);
   beforeUpdate?.();
   // The optimizer applies the variables' constraints after its update, as Keras optimizers do.

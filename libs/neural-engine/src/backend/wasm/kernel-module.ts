@@ -34,6 +34,9 @@ export interface KernelExports {
   elementwise(op: number, a: number, b: number, out: number, start: number, end: number): void;
   keepMask(state: number, mask: number, n: number, rate: number, keep: number): void;
   reluForward(x: number, y: number, start: number, end: number): void;
+  softmaxCrossentropyBackward(
+    probs: number, labels: number, rowScale: number, out: number, classes: number, labelSmoothing: number, rowStart: number, rowEnd: number,
+  ): void;
   reluBackward(x: number, dy: number, dx: number, start: number, end: number): void;
   lstmForwardSigmoidTanh(
     z: number, cPrev: number, gates: number, c: number, cellOut: number, h: number,

@@ -11,7 +11,7 @@ import type {
 import { JsBackend, JsTensor } from '../js-backend.js';
 import { matmulDims } from '../matmul-dims.js';
 import { RECORD_WIDTH, lstmRecordDims, lstmSequenceDims } from '../lstm-sequence.js';
-import { checkActivationGradient, checkLstmBackward, checkOptimizerUpdate, lstmDims } from '../op-checks.js';
+import { checkActivationGradient, checkLstmBackward, checkOptimizerUpdate, lstmDims, softmaxCrossentropyDims } from '../op-checks.js';
 import type { WasmF32 } from './float-arena.js';
 import { ResidentMemory } from './resident-memory.js';
 import type { SharedMemoryOptions } from './shared-memory.js';
@@ -354,6 +354,21 @@ export class WasmBackend extends JsBackend {
     this.kernels.keepMask(rng, wm, size, rate, keep, ws);
     this.unbind();
     return mask;
+  }
+
+  /**
+   * On the calling thread: a few operations per class, so even a large output (rows × classes) is small work next to
+   * the products around it.
+   */
+  override softmaxCrossentropyBackward(probs: Tensor, labels: Tensor, labelSmoothing: number, rowScale: ArrayLike<number>): Tensor {
+    if (this.jsRow(probs.size)) return super.softmaxCrossentropyBackward(probs, labels, labelSmoothing, rowScale);
+    const [rows, classes] = softmaxCrossentropyDims(probs, labels, rowScale);
+    const out = this.allocate(probs.shape, false);
+    const [wp, wl, wo, ws] = this.bind(read(probs), read(labels), write(out), 2 * rows);
+    new Float64Array(this.kernels.memory.buffer, ws.ptr, rows).set(rowScale);
+    this.kernels.softmaxCrossentropyBackward(wp, wl, ws, wo, rows, classes, labelSmoothing);
+    this.unbind();
+    return out;
   }
 
   override scale(x: Tensor, s: number, out?: Tensor): Tensor {

@@ -9,6 +9,7 @@ import * as optimizerKernels from './optimizers.js';
 import * as activationKernels from './activations.js';
 import * as lstmKernels from './lstm.js';
 import * as randomKernels from './random.js';
+import * as lossKernels from './softmax-crossentropy.js';
 import type { OptimizerRule, Slots, UpdateCoefficients } from '../../kernels/optimizer-updates.js';
 import type { Rng } from '../../rng.js';
 import type { ChannelRange, WindowGeometry } from '../../kernels/window-geometry.js';
@@ -123,6 +124,13 @@ export class WasmKernels {
   /** dx = dy · (x > 0). */
   reluBackward(x: WasmF32, dy: WasmF32, dx: WasmF32, range?: rowKernels.Range): void {
     activationKernels.reluBackward(this, x, dy, dx, range);
+  }
+
+  /** dL/dlogits of categorical crossentropy on a softmax output (see assembly/softmax-crossentropy.ts). */
+  softmaxCrossentropyBackward(
+    probs: WasmF32, labels: WasmF32, rowScale: WasmF32, out: WasmF32, rows: number, classes: number, labelSmoothing: number, range?: rowKernels.Range,
+  ): void {
+    lossKernels.softmaxCrossentropyBackward(this, probs, labels, rowScale, out, rows, classes, labelSmoothing, range);
   }
 
   /** The forward LSTM step with sigmoid gates and a tanh cell, over every row (see assembly/lstm.ts). */
