@@ -118,11 +118,17 @@ export function sampleCount(data: ArrayData): number {
   return data.shape[0] ?? 0;
 }
 
-/** Copies the samples at `indices` into a new backend tensor [indices.length, ...]. */
+/** Copies the samples at indices[start..end) into a new backend tensor [end - start, ...]. */
 export function gatherSamples(backend: Backend, data: ArrayData, indices: ArrayLike<number>, start: number, end: number): Tensor {
   const sampleShape = data.shape.slice(1);
   const per = shapeSize(sampleShape);
-  const out = backend.zeros([end - start, ...sampleShape]);
+  const shape = [end - start, ...sampleShape];
+  if (end > start && ArrayBuffer.isView(data.data) && consecutive(indices, start, end)) {
+    // One block of the source (predict, trainOnBatch, unshuffled fit): one copy, and no zero-filling first.
+    const from = indices[start]! * per;
+    return backend.fromValues(shape, (data.data as FloatArray).subarray(from, from + (end - start) * per));
+  }
+  const out = backend.zeros(shape);
   const target = out.data;
   const source = data.data;
   const isTyped = ArrayBuffer.isView(source);
@@ -133,6 +139,12 @@ export function gatherSamples(backend: Backend, data: ArrayData, indices: ArrayL
     else for (let j = 0; j < per; j++) target[to + j] = source[from + j]!;
   }
   return out;
+}
+
+/** Whether indices[start..end) run up by one. */
+function consecutive(indices: ArrayLike<number>, start: number, end: number): boolean {
+  for (let r = start + 1; r < end; r++) if (indices[r] !== indices[r - 1]! + 1) return false;
+  return true;
 }
 
 /** Gathers per-sample weights for a batch. */
