@@ -21,18 +21,20 @@ class Softmax implements Activation {
     const xd = x.data;
     const yd = y.data;
     const log = this.name === 'log_softmax';
+    // The row's exponentials, kept in float64 so each is computed once and divided unrounded.
+    const e = new Float64Array(length);
     for (let o = 0; o < outer; o++) {
       for (let i = 0; i < inner; i++) {
         const base = o * length * inner + i;
         let max = -Infinity;
         for (let k = 0; k < length; k++) max = Math.max(max, xd[base + k * inner]!);
         let sum = 0;
-        for (let k = 0; k < length; k++) sum += Math.exp(xd[base + k * inner]! - max);
+        for (let k = 0; k < length; k++) sum += e[k] = Math.exp(xd[base + k * inner]! - max);
         if (log) {
           const logSum = Math.log(sum);
           for (let k = 0; k < length; k++) yd[base + k * inner] = xd[base + k * inner]! - max - logSum;
         } else {
-          for (let k = 0; k < length; k++) yd[base + k * inner] = Math.exp(xd[base + k * inner]! - max) / sum;
+          for (let k = 0; k < length; k++) yd[base + k * inner] = e[k]! / sum;
         }
       }
     }
