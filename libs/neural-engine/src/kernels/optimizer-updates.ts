@@ -2,9 +2,17 @@ import type { FloatArray } from '../tensor.js';
 
 /*
  * Fused optimizer updates over a range of elements: one pass over a parameter tensor and its slots. They are the
- * reference the WebAssembly twins (assembly/optimizers.ts) match bit for bit, so each loop is the optimizer's former
- * loop verbatim: every term in float64, in the same order, rounded only where it is stored (and a slot read back after
- * its store reads the rounded value).
+ * reference the WebAssembly twins (assembly/optimizers.ts) match bit for bit.
+ *
+ * Adam computes in the storage precision, as Keras and TF.js do (they cast the coefficients to the variable's dtype):
+ * for Float32Array storage every operation is rounded to float32 right after it (Math.fround, or the store), the
+ * coefficients once per call. That is exactly the f32 operation (for +, −, ×, ÷ and √ of float32 operands the float64
+ * result rounded to float32 is the correctly rounded float32 one), so the wasm kernel can run four f32 lanes instead
+ * of two f64 ones. For Float64Array storage (JsBackend('float64')) it computes in float64.
+ *
+ * The other rules are still the optimizers' former loops verbatim, whatever the storage: every term in float64, in the
+ * same order, rounded only where it is stored (and a slot read back after its store reads the rounded value); their
+ * wasm twins compute in f64, two lanes at a time, to match.
  */
 
 /**
@@ -37,11 +45,36 @@ export type Slots<T> = readonly (T | null | undefined)[];
 
 type Update<R extends OptimizerRule> = (w: FloatArray, g: FloatArray, s: Slots<FloatArray>, c: UpdateCoefficients<R>, start: number, end: number) => void;
 
+const { fround } = Math;
+
+/** `f32` for float32 storage, else `f64`: each precision its own loop, so V8 compiles each for one array type. */
+const byPrecision = <R extends OptimizerRule>(f32: Update<R>, f64: Update<R>): Update<R> =>
+  (w, g, s, c, start, end) => (w instanceof Float32Array ? f32 : f64)(w, g, s, c, start, end);
+
 /**
  * Keras Adam: m += (g - m)(1 - β1), v += (g² - v)(1 - β2), with AMSGrad (vHat given) vHat = max(vHat, v), then
- * w -= alpha·m / (sqrt(v or vHat) + ε).
+ * w -= alpha·m / (sqrt(v or vHat) + ε). In float32 as Keras and TF.js compute it for float32 variables: alpha,
+ * 1 - β1, 1 - β2 and ε rounded once, every operation rounded (a store rounds too); max of two float32 values is one of
+ * them, or NaN.
  */
-const adam: Update<'adam'> = (w, g, [m, v, vHat], { alpha, beta1, beta2, epsilon }, start, end) => {
+const adam32: Update<'adam'> = (w, g, [m, v, vHat], { alpha, beta1, beta2, epsilon }, start, end) => {
+  const [a, c1, c2, eps] = [fround(alpha), fround(1 - beta1), fround(1 - beta2), fround(epsilon)];
+  for (let i = start; i < end; i++) {
+    const gi = g[i]!;
+    const mi = fround(m![i]! + fround(fround(gi - m![i]!) * c1));
+    let vi = fround(v![i]! + fround(fround(fround(gi * gi) - v![i]!) * c2));
+    m![i] = mi;
+    v![i] = vi;
+    if (vHat) {
+      vi = Math.max(vHat[i]!, vi);
+      vHat[i] = vi;
+    }
+    w[i] = w[i]! - fround(fround(mi * a) / fround(fround(Math.sqrt(vi)) + eps));
+  }
+};
+
+/** Adam for float64 storage: every term in float64. */
+const adam64: Update<'adam'> = (w, g, [m, v, vHat], { alpha, beta1, beta2, epsilon }, start, end) => {
   for (let i = start; i < end; i++) {
     const gi = g[i]!;
     m![i] = m![i]! + (gi - m![i]!) * (1 - beta1);
@@ -54,6 +87,8 @@ const adam: Update<'adam'> = (w, g, [m, v, vHat], { alpha, beta1, beta2, epsilon
     w[i] = w[i]! - (m![i]! * alpha) / (Math.sqrt(vi) + epsilon);
   }
 };
+
+const adam = byPrecision(adam32, adam64);
 
 /** Plain gradient descent: w -= g·lr. */
 const sgd: Update<'sgd'> = (w, g, _s, { lr }, start, end) => {
