@@ -3,9 +3,9 @@
  * performs the float operations of its TypeScript twin (src/kernels/optimizer-updates.ts) in the same order, so
  * results are bitwise equal to the JS backend's and every element is computed the same way whatever the range.
  *
- * Adam computes in f32, four lanes at a time, as Keras and TF.js do for float32 variables and as the JS loop does for
- * Float32Array storage (every operation rounded to float32); f32x4 division and square root have about three times the
- * throughput of f64x2 ones, which were most of the kernel's time.
+ * In f32, four lanes at a time: Adam, RMSprop. As Keras and TF.js compute for float32 variables and as their JS loops
+ * do for Float32Array storage (every operation rounded to float32); f32x4 division and square root have about three
+ * times the throughput of f64x2 ones, which were most of these kernels' time.
  *
  * The other rules compute in f64, two lanes at a time, rounding to f32 exactly where the JS stores into a Float32Array
  * (and going on with the rounded value, as the JS reads the slot back): their JS loops are the optimizers' former
@@ -103,33 +103,34 @@ function sgdMomentum(w: usize, g: usize, velocity: usize, lr: f64, momentum: f64
   put(w + o, add(ld(w + o, pair), nesterov ? sub(mul(vel, mu), mul(gi, lr)) : vel), pair);
 }
 
+/** RMSprop in f32: lr, ρ, 1 - ρ, momentum and ε rounded to f32 once, every operation an f32 one. */
 function rmsprop(w: usize, g: usize, velocity: usize, momentum: usize, average: usize, lr: f64, rho: f64, mu: f64, epsilon: f64, i0: i32, i1: i32): void {
-  const l = splat(lr);
-  const r = splat(rho);
-  const c = splat(1 - rho);
-  const m = splat(mu);
-  const eps = splat(epsilon);
+  const l = splat4(<f32>lr);
+  const r = splat4(<f32>rho);
+  const c = splat4(<f32>(1 - rho));
+  const m = splat4(<f32>mu);
+  const eps = splat4(<f32>epsilon);
   let i = i0;
-  for (; i + 2 <= i1; i += 2) rmspropAt(<usize>i << 2, true, w, g, velocity, momentum, average, l, r, c, m, eps);
-  if (i < i1) rmspropAt(<usize>i << 2, false, w, g, velocity, momentum, average, l, r, c, m, eps);
+  for (; i + 4 <= i1; i += 4) rmspropAt(<usize>i << 2, true, w, g, velocity, momentum, average, l, r, c, m, eps);
+  for (; i < i1; i++) rmspropAt(<usize>i << 2, false, w, g, velocity, momentum, average, l, r, c, m, eps);
 }
 
 /** `c` = 1 - ρ; `momentum` and `average` may be 0 (no momentum, not centered). */
 // @ts-ignore: decorator
 @inline function rmspropAt(
-  o: usize, pair: bool, w: usize, g: usize, velocity: usize, momentum: usize, average: usize,
+  o: usize, quad: bool, w: usize, g: usize, velocity: usize, momentum: usize, average: usize,
   lr: v128, rho: v128, c: v128, mu: v128, eps: v128,
 ): void {
-  const gi = ld(g + o, pair);
-  const vel = put(velocity + o, add(mul(rho, ld(velocity + o, pair)), mul(mul(c, gi), gi)), pair);
-  let denominator = add(vel, eps);
+  const gi = ld4(g + o, quad);
+  const vel = put4(velocity + o, add4(mul4(rho, ld4(velocity + o, quad)), mul4(mul4(c, gi), gi)), quad);
+  let denominator = add4(vel, eps);
   if (average) {
-    const avg = put(average + o, add(mul(rho, ld(average + o, pair)), mul(c, gi)), pair);
-    denominator = add(sub(vel, mul(avg, avg)), eps);
+    const avg = put4(average + o, add4(mul4(rho, ld4(average + o, quad)), mul4(c, gi)), quad);
+    denominator = add4(sub4(vel, mul4(avg, avg)), eps);
   }
-  let increment = div(mul(lr, gi), sqrt(denominator));
-  if (momentum) increment = put(momentum + o, add(mul(mu, ld(momentum + o, pair)), increment), pair);
-  put(w + o, sub(ld(w + o, pair), increment), pair);
+  let increment = div4(mul4(lr, gi), sqrt4(denominator));
+  if (momentum) increment = put4(momentum + o, add4(mul4(mu, ld4(momentum + o, quad)), increment), quad);
+  put4(w + o, sub4(ld4(w + o, quad), increment), quad);
 }
 
 function adagrad(w: usize, g: usize, acc: usize, lr: f64, epsilon: f64, i0: i32, i1: i32): void {

@@ -4,15 +4,16 @@ import type { FloatArray } from '../tensor.js';
  * Fused optimizer updates over a range of elements: one pass over a parameter tensor and its slots. They are the
  * reference the WebAssembly twins (assembly/optimizers.ts) match bit for bit.
  *
- * Adam computes in the storage precision, as Keras and TF.js do (they cast the coefficients to the variable's dtype):
- * for Float32Array storage every operation is rounded to float32 right after it (Math.fround, or the store), the
- * coefficients once per call. That is exactly the f32 operation (for +, −, ×, ÷ and √ of float32 operands the float64
- * result rounded to float32 is the correctly rounded float32 one), so the wasm kernel can run four f32 lanes instead
- * of two f64 ones. For Float64Array storage (JsBackend('float64')) it computes in float64.
+ * In the storage precision: Adam, RMSprop. They compute as Keras and TF.js do (which cast the coefficients to the
+ * variable's dtype): for Float32Array storage every operation is rounded to float32 right after it (Math.fround, or
+ * the store), the coefficients once per call. That is exactly the f32 operation (for +, −, ×, ÷ and √ of float32
+ * operands the float64 result rounded to float32 is the correctly rounded float32 one), so the wasm kernels can run
+ * four f32 lanes instead of two f64 ones, whose division and square root were most of their time. For Float64Array
+ * storage (JsBackend('float64')) they compute in float64. Each keeps its former order of operations.
  *
  * The other rules are still the optimizers' former loops verbatim, whatever the storage: every term in float64, in the
  * same order, rounded only where it is stored (and a slot read back after its store reads the rounded value); their
- * wasm twins compute in f64, two lanes at a time, to match.
+ * wasm twins compute in f64, two lanes at a time, to match. They are not converted yet.
  */
 
 /**
@@ -113,9 +114,36 @@ const sgdNesterov: Update<'sgdNesterov'> = (w, g, [velocity], { lr, momentum: mu
 
 /**
  * RMSprop: s = ρs + (1 - ρ)g², Δ = lr·g / sqrt(s + ε), or centered (average given) ḡ = ρḡ + (1 - ρ)g and
- * Δ = lr·g / sqrt(s - ḡ² + ε); w -= Δ, or with momentum (slot given) mom = momentum·mom + Δ, w -= mom.
+ * Δ = lr·g / sqrt(s - ḡ² + ε); w -= Δ, or with momentum (slot given) mom = momentum·mom + Δ, w -= mom. In float32:
+ * lr, ρ, 1 - ρ, momentum and ε rounded once, every operation rounded.
  */
-const rmsprop: Update<'rmsprop'> = (w, g, [velocity, momentum, average], { lr, rho, momentum: mu, epsilon }, start, end) => {
+const rmsprop32: Update<'rmsprop'> = (w, g, [velocity, momentum, average], { lr, rho, momentum: mu, epsilon }, start, end) => {
+  const [l, r, c, m, eps] = [fround(lr), fround(rho), fround(1 - rho), fround(mu), fround(epsilon)];
+  for (let i = start; i < end; i++) {
+    const gi = g[i]!;
+    const vel = fround(fround(r * velocity![i]!) + fround(fround(c * gi) * gi));
+    velocity![i] = vel;
+    let denominator: number;
+    if (average) {
+      const avg = fround(fround(r * average[i]!) + fround(c * gi));
+      average[i] = avg;
+      denominator = fround(fround(vel - fround(avg * avg)) + eps);
+    } else {
+      denominator = fround(vel + eps);
+    }
+    const increment = fround(fround(l * gi) / fround(Math.sqrt(denominator)));
+    if (momentum) {
+      const mom = fround(fround(m * momentum[i]!) + increment);
+      momentum[i] = mom;
+      w[i] = w[i]! - mom;
+    } else {
+      w[i] = w[i]! - increment;
+    }
+  }
+};
+
+/** RMSprop for float64 storage: every term in float64. */
+const rmsprop64: Update<'rmsprop'> = (w, g, [velocity, momentum, average], { lr, rho, momentum: mu, epsilon }, start, end) => {
   for (let i = start; i < end; i++) {
     const gi = g[i]!;
     velocity![i] = rho * velocity![i]! + (1 - rho) * gi * gi;
@@ -135,6 +163,8 @@ const rmsprop: Update<'rmsprop'> = (w, g, [velocity, momentum, average], { lr, r
     }
   }
 };
+
+const rmsprop = byPrecision(rmsprop32, rmsprop64);
 
 /** Adagrad: a += g², w -= lr·g / sqrt(a + ε). */
 const adagrad: Update<'adagrad'> = (w, g, [acc], { lr, epsilon }, start, end) => {
