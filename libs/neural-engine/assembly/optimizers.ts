@@ -3,9 +3,9 @@
  * performs the float operations of its TypeScript twin (src/kernels/optimizer-updates.ts) in the same order, so
  * results are bitwise equal to the JS backend's and every element is computed the same way whatever the range.
  *
- * In f32, four lanes at a time: Adam, RMSprop. As Keras and TF.js compute for float32 variables and as their JS loops
- * do for Float32Array storage (every operation rounded to float32); f32x4 division and square root have about three
- * times the throughput of f64x2 ones, which were most of these kernels' time.
+ * In f32, four lanes at a time: Adam, RMSprop, Adagrad. As Keras and TF.js compute for float32 variables and as their
+ * JS loops do for Float32Array storage (every operation rounded to float32); f32x4 division and square root have about
+ * three times the throughput of f64x2 ones, which were most of these kernels' time.
  *
  * The other rules compute in f64, two lanes at a time, rounding to f32 exactly where the JS stores into a Float32Array
  * (and going on with the rounded value, as the JS reads the slot back): their JS loops are the optimizers' former
@@ -133,19 +133,20 @@ function rmsprop(w: usize, g: usize, velocity: usize, momentum: usize, average: 
   put4(w + o, sub4(ld4(w + o, quad), increment), quad);
 }
 
+/** Adagrad in f32: lr and ε rounded to f32 once, every operation an f32 one. */
 function adagrad(w: usize, g: usize, acc: usize, lr: f64, epsilon: f64, i0: i32, i1: i32): void {
-  const l = splat(lr);
-  const eps = splat(epsilon);
+  const l = splat4(<f32>lr);
+  const eps = splat4(<f32>epsilon);
   let i = i0;
-  for (; i + 2 <= i1; i += 2) adagradAt(<usize>i << 2, true, w, g, acc, l, eps);
-  if (i < i1) adagradAt(<usize>i << 2, false, w, g, acc, l, eps);
+  for (; i + 4 <= i1; i += 4) adagradAt(<usize>i << 2, true, w, g, acc, l, eps);
+  for (; i < i1; i++) adagradAt(<usize>i << 2, false, w, g, acc, l, eps);
 }
 
 // @ts-ignore: decorator
-@inline function adagradAt(o: usize, pair: bool, w: usize, g: usize, acc: usize, lr: v128, eps: v128): void {
-  const gi = ld(g + o, pair);
-  const a = put(acc + o, add(ld(acc + o, pair), mul(gi, gi)), pair);
-  put(w + o, sub(ld(w + o, pair), div(mul(lr, gi), sqrt(add(a, eps)))), pair);
+@inline function adagradAt(o: usize, quad: bool, w: usize, g: usize, acc: usize, lr: v128, eps: v128): void {
+  const gi = ld4(g + o, quad);
+  const a = put4(acc + o, add4(ld4(acc + o, quad), mul4(gi, gi)), quad);
+  put4(w + o, sub4(ld4(w + o, quad), div4(mul4(lr, gi), sqrt4(add4(a, eps)))), quad);
 }
 
 function adamax(w: usize, g: usize, m: usize, u: usize, lr: f64, beta1: f64, beta2: f64, epsilon: f64, correction: f64, i0: i32, i1: i32): void {

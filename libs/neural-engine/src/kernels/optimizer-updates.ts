@@ -4,8 +4,8 @@ import type { FloatArray } from '../tensor.js';
  * Fused optimizer updates over a range of elements: one pass over a parameter tensor and its slots. They are the
  * reference the WebAssembly twins (assembly/optimizers.ts) match bit for bit.
  *
- * In the storage precision: Adam, RMSprop. They compute as Keras and TF.js do (which cast the coefficients to the
- * variable's dtype): for Float32Array storage every operation is rounded to float32 right after it (Math.fround, or
+ * In the storage precision: Adam, RMSprop, Adagrad. They compute as Keras and TF.js do (which cast the coefficients to
+ * the variable's dtype): for Float32Array storage every operation is rounded to float32 right after it (Math.fround, or
  * the store), the coefficients once per call. That is exactly the f32 operation (for +, −, ×, ÷ and √ of float32
  * operands the float64 result rounded to float32 is the correctly rounded float32 one), so the wasm kernels can run
  * four f32 lanes instead of two f64 ones, whose division and square root were most of their time. For Float64Array
@@ -166,13 +166,26 @@ const rmsprop64: Update<'rmsprop'> = (w, g, [velocity, momentum, average], { lr,
 
 const rmsprop = byPrecision(rmsprop32, rmsprop64);
 
-/** Adagrad: a += g², w -= lr·g / sqrt(a + ε). */
-const adagrad: Update<'adagrad'> = (w, g, [acc], { lr, epsilon }, start, end) => {
+/** Adagrad: a += g², w -= lr·g / sqrt(a + ε). In float32: lr and ε rounded once, every operation rounded. */
+const adagrad32: Update<'adagrad'> = (w, g, [acc], { lr, epsilon }, start, end) => {
+  const [l, eps] = [fround(lr), fround(epsilon)];
+  for (let i = start; i < end; i++) {
+    const gi = g[i]!;
+    const a = fround(acc![i]! + fround(gi * gi));
+    acc![i] = a;
+    w[i] = w[i]! - fround(fround(l * gi) / fround(Math.sqrt(fround(a + eps))));
+  }
+};
+
+/** Adagrad for float64 storage: every term in float64. */
+const adagrad64: Update<'adagrad'> = (w, g, [acc], { lr, epsilon }, start, end) => {
   for (let i = start; i < end; i++) {
     acc![i] = acc![i]! + g[i]! * g[i]!;
     w[i] = w[i]! - (lr * g[i]!) / Math.sqrt(acc![i]! + epsilon);
   }
 };
+
+const adagrad = byPrecision(adagrad32, adagrad64);
 
 /** Adamax: m += (g - m)(1 - β1), u = max(β2·u, |g|), w -= lr·m / (correction·(u + ε)), correction = 1 - β1^t. */
 const adamax: Update<'adamax'> = (w, g, [m, u], { lr, beta1, beta2, epsilon, correction }, start, end) => {
