@@ -3,9 +3,9 @@
  * performs the float operations of its TypeScript twin (src/kernels/optimizer-updates.ts) in the same order, so
  * results are bitwise equal to the JS backend's and every element is computed the same way whatever the range.
  *
- * In f32, four lanes at a time: Adam, RMSprop, Adagrad. As Keras and TF.js compute for float32 variables and as their
- * JS loops do for Float32Array storage (every operation rounded to float32); f32x4 division and square root have about
- * three times the throughput of f64x2 ones, which were most of these kernels' time.
+ * In f32, four lanes at a time: Adam, RMSprop, Adagrad, Adamax. As Keras and TF.js compute for float32 variables and as
+ * their JS loops do for Float32Array storage (every operation rounded to float32); f32x4 division and square root have
+ * about three times the throughput of f64x2 ones, which were most of these kernels' time.
  *
  * The other rules compute in f64, two lanes at a time, rounding to f32 exactly where the JS stores into a Float32Array
  * (and going on with the rounded value, as the JS reads the slot back): their JS loops are the optimizers' former
@@ -149,24 +149,25 @@ function adagrad(w: usize, g: usize, acc: usize, lr: f64, epsilon: f64, i0: i32,
   put4(w + o, sub4(ld4(w + o, quad), div4(mul4(lr, gi), sqrt4(add4(a, eps)))), quad);
 }
 
+/** Adamax in f32: lr, 1 - β1, β2, ε and the correction rounded to f32 once, every operation an f32 one. */
 function adamax(w: usize, g: usize, m: usize, u: usize, lr: f64, beta1: f64, beta2: f64, epsilon: f64, correction: f64, i0: i32, i1: i32): void {
-  const l = splat(lr);
-  const c1 = splat(1 - beta1);
-  const b2 = splat(beta2);
-  const eps = splat(epsilon);
-  const k = splat(correction);
-  const nan = defaultNaN(eps);
+  const l = splat4(<f32>lr);
+  const c1 = splat4(<f32>(1 - beta1));
+  const b2 = splat4(<f32>beta2);
+  const eps = splat4(<f32>epsilon);
+  const k = splat4(<f32>correction);
+  const nan = defaultNaN4(eps);
   let i = i0;
-  for (; i + 2 <= i1; i += 2) adamaxAt(<usize>i << 2, true, w, g, m, u, l, c1, b2, eps, k, nan);
-  if (i < i1) adamaxAt(<usize>i << 2, false, w, g, m, u, l, c1, b2, eps, k, nan);
+  for (; i + 4 <= i1; i += 4) adamaxAt(<usize>i << 2, true, w, g, m, u, l, c1, b2, eps, k, nan);
+  for (; i < i1; i++) adamaxAt(<usize>i << 2, false, w, g, m, u, l, c1, b2, eps, k, nan);
 }
 
 // @ts-ignore: decorator
-@inline function adamaxAt(o: usize, pair: bool, w: usize, g: usize, m: usize, u: usize, lr: v128, c1: v128, b2: v128, eps: v128, correction: v128, nan: v128): void {
-  const gi = ld(g + o, pair);
-  const mi = moment(m + o, gi, c1, pair);
-  const ui = put(u + o, max(mul(b2, ld(u + o, pair)), f64x2.abs(gi), nan), pair);
-  put(w + o, sub(ld(w + o, pair), div(mul(lr, mi), mul(correction, add(ui, eps)))), pair);
+@inline function adamaxAt(o: usize, quad: bool, w: usize, g: usize, m: usize, u: usize, lr: v128, c1: v128, b2: v128, eps: v128, correction: v128, nan: v128): void {
+  const gi = ld4(g + o, quad);
+  const mi = moment4(m + o, gi, c1, quad);
+  const ui = put4(u + o, max4(mul4(b2, ld4(u + o, quad)), f32x4.abs(gi), nan), quad);
+  put4(w + o, sub4(ld4(w + o, quad), div4(mul4(lr, mi), mul4(correction, add4(ui, eps)))), quad);
 }
 
 function nadam(
@@ -266,29 +267,10 @@ function lion(w: usize, g: usize, m: usize, lr: f64, beta1: f64, beta2: f64, i0:
 }
 
 /**
- * Math.max lane by lane, NaN bits included. f64x2.max already agrees on numbers (max(-0, +0) = +0) and gives NaN when
- * either lane is NaN, but a canonical NaN of either sign, while V8's Math.max answers any NaN operand with the
- * machine's default NaN (on x64 0xFFF8…, the result of 0/0): `nan`, from defaultNaN.
- */
-// @ts-ignore: decorator
-@inline function max(a: v128, b: v128, nan: v128): v128 {
-  const m = f64x2.max(a, b);
-  return v128.bitselect(nan, m, f64x2.ne(m, m));
-}
-
-/**
- * 0/0 computed at run time, so it is the machine's default NaN (binaryen would fold a constant 0/0 into a canonical
- * one). `x` is any splatted scalar: x - x is 0 for a finite x (and NaN anyway otherwise).
- */
-// @ts-ignore: decorator
-@inline function defaultNaN(x: v128): v128 {
-  const zero = f64x2.sub(x, x);
-  return f64x2.div(zero, zero);
-}
-
-/**
- * max on f32 lanes, the same NaN bits as the JS float32 loop: Math.max's default NaN (0xFFF8…) stored into a
- * Float32Array is 0xFFC0…, the f32 default NaN, which is what f32 0/0 computes (`nan`, from defaultNaN4).
+ * Math.max lane by lane, NaN bits included, as the JS float32 loops store it. f32x4.max already agrees on numbers
+ * (max(-0, +0) = +0) and gives NaN when either lane is NaN, but a canonical NaN of either sign, while V8's Math.max
+ * answers any NaN operand with the machine's default NaN (on x64 0xFFF8…, the result of 0/0), which a Float32Array
+ * stores as the f32 default NaN (0xFFC0…, the result of f32 0/0): `nan`, from defaultNaN4.
  */
 // @ts-ignore: decorator
 @inline function max4(a: v128, b: v128, nan: v128): v128 {
@@ -296,7 +278,10 @@ function lion(w: usize, g: usize, m: usize, lr: f64, beta1: f64, beta2: f64, i0:
   return v128.bitselect(nan, m, f32x4.ne(m, m));
 }
 
-/** defaultNaN in f32 lanes: f32 0/0 at run time. */
+/**
+ * f32 0/0 computed at run time, so it is the machine's default NaN (binaryen would fold a constant 0/0 into a canonical
+ * one). `x` is any splatted scalar: x - x is 0 for a finite x (and NaN anyway otherwise).
+ */
 // @ts-ignore: decorator
 @inline function defaultNaN4(x: v128): v128 {
   const zero = f32x4.sub(x, x);

@@ -4,12 +4,12 @@ import type { FloatArray } from '../tensor.js';
  * Fused optimizer updates over a range of elements: one pass over a parameter tensor and its slots. They are the
  * reference the WebAssembly twins (assembly/optimizers.ts) match bit for bit.
  *
- * In the storage precision: Adam, RMSprop, Adagrad. They compute as Keras and TF.js do (which cast the coefficients to
- * the variable's dtype): for Float32Array storage every operation is rounded to float32 right after it (Math.fround, or
- * the store), the coefficients once per call. That is exactly the f32 operation (for +, −, ×, ÷ and √ of float32
- * operands the float64 result rounded to float32 is the correctly rounded float32 one), so the wasm kernels can run
- * four f32 lanes instead of two f64 ones, whose division and square root were most of their time. For Float64Array
- * storage (JsBackend('float64')) they compute in float64. Each keeps its former order of operations.
+ * In the storage precision: Adam, RMSprop, Adagrad, Adamax. They compute as Keras and TF.js do (which cast the
+ * coefficients to the variable's dtype): for Float32Array storage every operation is rounded to float32 right after it
+ * (Math.fround, or the store), the coefficients once per call. That is exactly the f32 operation (for +, −, ×, ÷ and √
+ * of float32 operands the float64 result rounded to float32 is the correctly rounded float32 one), so the wasm kernels
+ * can run four f32 lanes instead of two f64 ones, whose division and square root were most of their time. For
+ * Float64Array storage (JsBackend('float64')) they compute in float64. Each keeps its former order of operations.
  *
  * The other rules are still the optimizers' former loops verbatim, whatever the storage: every term in float64, in the
  * same order, rounded only where it is stored (and a slot read back after its store reads the rounded value); their
@@ -187,14 +187,32 @@ const adagrad64: Update<'adagrad'> = (w, g, [acc], { lr, epsilon }, start, end) 
 
 const adagrad = byPrecision(adagrad32, adagrad64);
 
-/** Adamax: m += (g - m)(1 - β1), u = max(β2·u, |g|), w -= lr·m / (correction·(u + ε)), correction = 1 - β1^t. */
-const adamax: Update<'adamax'> = (w, g, [m, u], { lr, beta1, beta2, epsilon, correction }, start, end) => {
+/**
+ * Adamax: m += (g - m)(1 - β1), u = max(β2·u, |g|), w -= lr·m / (correction·(u + ε)), correction = 1 - β1^t. In
+ * float32: lr, 1 - β1, β2, ε and the correction rounded once, every operation rounded (|g| and the max are exact).
+ */
+const adamax32: Update<'adamax'> = (w, g, [m, u], { lr, beta1, beta2, epsilon, correction }, start, end) => {
+  const [l, c1, b2, eps, k] = [fround(lr), fround(1 - beta1), fround(beta2), fround(epsilon), fround(correction)];
+  for (let i = start; i < end; i++) {
+    const gi = g[i]!;
+    const mi = fround(m![i]! + fround(fround(gi - m![i]!) * c1));
+    const ui = Math.max(fround(b2 * u![i]!), Math.abs(gi));
+    m![i] = mi;
+    u![i] = ui;
+    w[i] = w[i]! - fround(fround(l * mi) / fround(k * fround(ui + eps)));
+  }
+};
+
+/** Adamax for float64 storage: every term in float64. */
+const adamax64: Update<'adamax'> = (w, g, [m, u], { lr, beta1, beta2, epsilon, correction }, start, end) => {
   for (let i = start; i < end; i++) {
     m![i] = m![i]! + (g[i]! - m![i]!) * (1 - beta1);
     u![i] = Math.max(beta2 * u![i]!, Math.abs(g[i]!));
     w[i] = w[i]! - (lr * m![i]!) / (correction * (u![i]! + epsilon));
   }
 };
+
+const adamax = byPrecision(adamax32, adamax64);
 
 /**
  * Nadam: m and v as Adam's, m̂ = μ_{t+1}·m/(1 - Πμ·μ_{t+1}) + (1 - μ_t)·g/(1 - Πμ), v̂ = v/(1 - β2^t),
