@@ -3,9 +3,9 @@
  * performs the float operations of its TypeScript twin (src/kernels/optimizer-updates.ts) in the same order, so
  * results are bitwise equal to the JS backend's and every element is computed the same way whatever the range.
  *
- * In f32, four lanes at a time: Adam, RMSprop, Adagrad, Adamax. As Keras and TF.js compute for float32 variables and as
- * their JS loops do for Float32Array storage (every operation rounded to float32); f32x4 division and square root have
- * about three times the throughput of f64x2 ones, which were most of these kernels' time.
+ * In f32, four lanes at a time: Adam, RMSprop, Adagrad, Adamax, Nadam. As Keras and TF.js compute for float32 variables
+ * and as their JS loops do for Float32Array storage (every operation rounded to float32); f32x4 division and square
+ * root have about three times the throughput of f64x2 ones, which were most of these kernels' time.
  *
  * The other rules compute in f64, two lanes at a time, rounding to f32 exactly where the JS stores into a Float32Array
  * (and going on with the rounded value, as the JS reads the slot back): their JS loops are the optimizers' former
@@ -170,38 +170,38 @@ function adamax(w: usize, g: usize, m: usize, u: usize, lr: f64, beta1: f64, bet
   put4(w + o, sub4(ld4(w + o, quad), div4(mul4(lr, mi), mul4(correction, add4(ui, eps)))), quad);
 }
 
+/** Nadam in f32: each scalar, and each subterm the JS computes from scalars alone, rounded to f32 once. */
 function nadam(
   w: usize, g: usize, m: usize, v: usize,
   lr: f64, beta1: f64, beta2: f64, epsilon: f64, uT: f64, uNext: f64, productT: f64, beta2Power: f64,
   i0: i32, i1: i32,
 ): void {
-  // Each a subterm the JS computes on its own (1 - β1, 1 - Πμ·μ_{t+1}, …), so the same f64 value.
-  const l = splat(lr);
-  const c1 = splat(1 - beta1);
-  const c2 = splat(1 - beta2);
-  const eps = splat(epsilon);
-  const un = splat(uNext);
-  const dn = splat(1 - productT * uNext);
-  const cg = splat(1 - uT);
-  const dt = splat(1 - productT);
-  const dv = splat(1 - beta2Power);
+  const l = splat4(<f32>lr);
+  const c1 = splat4(<f32>(1 - beta1));
+  const c2 = splat4(<f32>(1 - beta2));
+  const eps = splat4(<f32>epsilon);
+  const un = splat4(<f32>uNext);
+  const dn = splat4(<f32>(1 - productT * uNext));
+  const cg = splat4(<f32>(1 - uT));
+  const dt = splat4(<f32>(1 - productT));
+  const dv = splat4(<f32>(1 - beta2Power));
   let i = i0;
-  for (; i + 2 <= i1; i += 2) nadamAt(<usize>i << 2, true, w, g, m, v, l, c1, c2, eps, un, dn, cg, dt, dv);
-  if (i < i1) nadamAt(<usize>i << 2, false, w, g, m, v, l, c1, c2, eps, un, dn, cg, dt, dv);
+  for (; i + 4 <= i1; i += 4) nadamAt(<usize>i << 2, true, w, g, m, v, l, c1, c2, eps, un, dn, cg, dt, dv);
+  for (; i < i1; i++) nadamAt(<usize>i << 2, false, w, g, m, v, l, c1, c2, eps, un, dn, cg, dt, dv);
 }
 
 /** m̂ = uNext·m/dn + cg·g/dt, v̂ = v/dv with dn = 1 - Πμ·μ_{t+1}, cg = 1 - μ_t, dt = 1 - Πμ, dv = 1 - β2^t. */
 // @ts-ignore: decorator
 @inline function nadamAt(
-  o: usize, pair: bool, w: usize, g: usize, m: usize, v: usize,
+  o: usize, quad: bool, w: usize, g: usize, m: usize, v: usize,
   lr: v128, c1: v128, c2: v128, eps: v128, uNext: v128, dn: v128, cg: v128, dt: v128, dv: v128,
 ): void {
-  const gi = ld(g + o, pair);
-  const mi = moment(m + o, gi, c1, pair);
-  const vi = moment(v + o, mul(gi, gi), c2, pair);
-  const mHat = add(div(mul(uNext, mi), dn), div(mul(cg, gi), dt));
-  const vHat = div(vi, dv);
-  put(w + o, sub(ld(w + o, pair), div(mul(mHat, lr), add(sqrt(vHat), eps))), pair);
+  const gi = ld4(g + o, quad);
+  const mi = moment4(m + o, gi, c1, quad);
+  const vi = moment4(v + o, mul4(gi, gi), c2, quad);
+  const mHat = add4(div4(mul4(uNext, mi), dn), div4(mul4(cg, gi), dt));
+  const vHat = div4(vi, dv);
+  put4(w + o, sub4(ld4(w + o, quad), div4(mul4(mHat, lr), add4(sqrt4(vHat), eps))), quad);
 }
 
 function adadelta(w: usize, g: usize, accGrad: usize, accDelta: usize, lr: f64, rho: f64, epsilon: f64, i0: i32, i1: i32): void {
@@ -252,14 +252,7 @@ function lion(w: usize, g: usize, m: usize, lr: f64, beta1: f64, beta2: f64, i0:
   return v128.bitselect(f64x2.splat(-1), positive, f64x2.lt(x, zero));
 }
 
-/** The moment estimate at `p` moved towards x: s + (x - s)·c (c = 1 - β), stored; returns it as read back. */
-// @ts-ignore: decorator
-@inline function moment(p: usize, x: v128, c: v128, pair: bool): v128 {
-  const s = ld(p, pair);
-  return put(p, add(s, mul(sub(x, s), c)), pair);
-}
-
-/** moment in f32 lanes: s + (x - s)·c, each operation rounded to f32. */
+/** The moment estimate at `p` moved towards x: s + (x - s)·c (c = 1 - β) in f32, stored; returns it. */
 // @ts-ignore: decorator
 @inline function moment4(p: usize, x: v128, c: v128, quad: bool): v128 {
   const s = ld4(p, quad);

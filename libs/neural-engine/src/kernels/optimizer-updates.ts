@@ -4,7 +4,7 @@ import type { FloatArray } from '../tensor.js';
  * Fused optimizer updates over a range of elements: one pass over a parameter tensor and its slots. They are the
  * reference the WebAssembly twins (assembly/optimizers.ts) match bit for bit.
  *
- * In the storage precision: Adam, RMSprop, Adagrad, Adamax. They compute as Keras and TF.js do (which cast the
+ * In the storage precision: Adam, RMSprop, Adagrad, Adamax, Nadam. They compute as Keras and TF.js do (which cast the
  * coefficients to the variable's dtype): for Float32Array storage every operation is rounded to float32 right after it
  * (Math.fround, or the store), the coefficients once per call. That is exactly the f32 operation (for +, −, ×, ÷ and √
  * of float32 operands the float64 result rounded to float32 is the correctly rounded float32 one), so the wasm kernels
@@ -216,9 +216,27 @@ const adamax = byPrecision(adamax32, adamax64);
 
 /**
  * Nadam: m and v as Adam's, m̂ = μ_{t+1}·m/(1 - Πμ·μ_{t+1}) + (1 - μ_t)·g/(1 - Πμ), v̂ = v/(1 - β2^t),
- * w -= lr·m̂/(sqrt(v̂) + ε), with uT = μ_t, uNext = μ_{t+1}, productT = Πμ and beta2Power = β2^t.
+ * w -= lr·m̂/(sqrt(v̂) + ε), with uT = μ_t, uNext = μ_{t+1}, productT = Πμ and beta2Power = β2^t. In float32: lr,
+ * 1 - β1, 1 - β2, ε, μ_{t+1} and the other subterms that do not depend on the element (1 - Πμ·μ_{t+1}, 1 - μ_t,
+ * 1 - Πμ, 1 - β2^t) rounded once, every operation rounded.
  */
-const nadam: Update<'nadam'> = (w, g, [m, v], { lr, beta1, beta2, epsilon, uT, uNext, productT, beta2Power }, start, end) => {
+const nadam32: Update<'nadam'> = (w, g, [m, v], { lr, beta1, beta2, epsilon, uT, uNext, productT, beta2Power }, start, end) => {
+  const [l, c1, c2, eps] = [fround(lr), fround(1 - beta1), fround(1 - beta2), fround(epsilon)];
+  const [un, dn, cg, dt, dv] = [fround(uNext), fround(1 - productT * uNext), fround(1 - uT), fround(1 - productT), fround(1 - beta2Power)];
+  for (let i = start; i < end; i++) {
+    const gi = g[i]!;
+    const mi = fround(m![i]! + fround(fround(gi - m![i]!) * c1));
+    const vi = fround(v![i]! + fround(fround(fround(gi * gi) - v![i]!) * c2));
+    m![i] = mi;
+    v![i] = vi;
+    const mHat = fround(fround(fround(un * mi) / dn) + fround(fround(cg * gi) / dt));
+    const vHat = fround(vi / dv);
+    w[i] = w[i]! - fround(fround(mHat * l) / fround(fround(Math.sqrt(vHat)) + eps));
+  }
+};
+
+/** Nadam for float64 storage: every term in float64. */
+const nadam64: Update<'nadam'> = (w, g, [m, v], { lr, beta1, beta2, epsilon, uT, uNext, productT, beta2Power }, start, end) => {
   const productNext = productT * uNext;
   for (let i = start; i < end; i++) {
     const gi = g[i]!;
@@ -229,6 +247,8 @@ const nadam: Update<'nadam'> = (w, g, [m, v], { lr, beta1, beta2, epsilon, uT, u
     w[i] = w[i]! - (mHat * lr) / (Math.sqrt(vHat) + epsilon);
   }
 };
+
+const nadam = byPrecision(nadam32, nadam64);
 
 /** Adadelta: E[g²] = ρE[g²] + (1 - ρ)g², Δ = -sqrt(E[Δ²] + ε)/sqrt(E[g²] + ε)·g, E[Δ²] = ρE[Δ²] + (1 - ρ)Δ², w += lr·Δ. */
 const adadelta: Update<'adadelta'> = (w, g, [accGrad, accDelta], { lr, rho, epsilon }, start, end) => {
