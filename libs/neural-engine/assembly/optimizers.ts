@@ -3,18 +3,20 @@
  * performs the float operations of its TypeScript twin (src/kernels/optimizer-updates.ts) in the same order, so
  * results are bitwise equal to the JS backend's and every element is computed the same way whatever the range.
  *
- * In f32, four lanes at a time: Adam, RMSprop, Adagrad, Adamax, Nadam. As Keras and TF.js compute for float32 variables
- * and as their JS loops do for Float32Array storage (every operation rounded to float32); f32x4 division and square
- * root have about three times the throughput of f64x2 ones, which were most of these kernels' time.
+ * In f32, four lanes at a time: Adam, RMSprop, Adagrad, Adamax, Nadam, Adadelta. As Keras and TF.js compute for float32
+ * variables and as their JS loops do for Float32Array storage (every operation rounded to float32); f32x4 division and
+ * square root have about three times the throughput of f64x2 ones, which were most of these kernels' time.
  *
- * The other rules compute in f64, two lanes at a time, rounding to f32 exactly where the JS stores into a Float32Array
- * (and going on with the rounded value, as the JS reads the slot back): their JS loops are the optimizers' former
- * float64 loops. A rule's step is written once: full lanes with 8- or 16-byte loads and stores, a range's last
- * elements one at a time in lane 0 (lanes never mix, so their bits are the same).
+ * SGD (plain, momentum, Nesterov) and Lion compute in f64, two lanes at a time, rounding to f32 exactly where the JS
+ * stores into a Float32Array (and going on with the rounded value, as the JS reads the slot back): their JS loops are
+ * the optimizers' former float64 loops, and without a division or a square root f64 lanes cost them little.
+ *
+ * A rule's step is written once: full lanes with 8- or 16-byte loads and stores, a range's last elements one at a time
+ * in lane 0 (lanes never mix, so their bits are the same).
  */
 
 import { add4, div4, ld4, mul4, put4, splat4, sqrt4, sub4 } from './f32-lanes';
-import { add, div, ld, mul, put, splat, sqrt, sub } from './f64-lanes';
+import { add, ld, mul, put, splat, sub } from './f64-lanes';
 
 // Rule codes: the index of each rule in OPTIMIZER_RULES (src/kernels/optimizer-updates.ts).
 const ADAM = 0;
@@ -204,25 +206,26 @@ function nadam(
   put4(w + o, sub4(ld4(w + o, quad), div4(mul4(mHat, lr), add4(sqrt4(vHat), eps))), quad);
 }
 
+/** Adadelta in f32: lr, ρ, 1 - ρ and ε rounded to f32 once, every operation an f32 one. */
 function adadelta(w: usize, g: usize, accGrad: usize, accDelta: usize, lr: f64, rho: f64, epsilon: f64, i0: i32, i1: i32): void {
-  const l = splat(lr);
-  const r = splat(rho);
-  const c = splat(1 - rho);
-  const eps = splat(epsilon);
+  const l = splat4(<f32>lr);
+  const r = splat4(<f32>rho);
+  const c = splat4(<f32>(1 - rho));
+  const eps = splat4(<f32>epsilon);
   let i = i0;
-  for (; i + 2 <= i1; i += 2) adadeltaAt(<usize>i << 2, true, w, g, accGrad, accDelta, l, r, c, eps);
-  if (i < i1) adadeltaAt(<usize>i << 2, false, w, g, accGrad, accDelta, l, r, c, eps);
+  for (; i + 4 <= i1; i += 4) adadeltaAt(<usize>i << 2, true, w, g, accGrad, accDelta, l, r, c, eps);
+  for (; i < i1; i++) adadeltaAt(<usize>i << 2, false, w, g, accGrad, accDelta, l, r, c, eps);
 }
 
 /** `c` = 1 - ρ; Δ = (-(sqrt(E[Δ²] + ε)·g)) / sqrt(E[g²] + ε), negated before the division as in the JS. */
 // @ts-ignore: decorator
-@inline function adadeltaAt(o: usize, pair: bool, w: usize, g: usize, accGrad: usize, accDelta: usize, lr: v128, rho: v128, c: v128, eps: v128): void {
-  const gi = ld(g + o, pair);
-  const ag = put(accGrad + o, add(mul(rho, ld(accGrad + o, pair)), mul(mul(c, gi), gi)), pair);
-  const ad = ld(accDelta + o, pair);
-  const delta = div(f64x2.neg(mul(sqrt(add(ad, eps)), gi)), sqrt(add(ag, eps)));
-  put(accDelta + o, add(mul(rho, ad), mul(mul(c, delta), delta)), pair);
-  put(w + o, add(ld(w + o, pair), mul(lr, delta)), pair);
+@inline function adadeltaAt(o: usize, quad: bool, w: usize, g: usize, accGrad: usize, accDelta: usize, lr: v128, rho: v128, c: v128, eps: v128): void {
+  const gi = ld4(g + o, quad);
+  const ag = put4(accGrad + o, add4(mul4(rho, ld4(accGrad + o, quad)), mul4(mul4(c, gi), gi)), quad);
+  const ad = ld4(accDelta + o, quad);
+  const delta = div4(f32x4.neg(mul4(sqrt4(add4(ad, eps)), gi)), sqrt4(add4(ag, eps)));
+  put4(accDelta + o, add4(mul4(rho, ad), mul4(mul4(c, delta), delta)), quad);
+  put4(w + o, add4(ld4(w + o, quad), mul4(lr, delta)), quad);
 }
 
 function lion(w: usize, g: usize, m: usize, lr: f64, beta1: f64, beta2: f64, i0: i32, i1: i32): void {

@@ -4,16 +4,17 @@ import type { FloatArray } from '../tensor.js';
  * Fused optimizer updates over a range of elements: one pass over a parameter tensor and its slots. They are the
  * reference the WebAssembly twins (assembly/optimizers.ts) match bit for bit.
  *
- * In the storage precision: Adam, RMSprop, Adagrad, Adamax, Nadam. They compute as Keras and TF.js do (which cast the
- * coefficients to the variable's dtype): for Float32Array storage every operation is rounded to float32 right after it
- * (Math.fround, or the store), the coefficients once per call. That is exactly the f32 operation (for +, −, ×, ÷ and √
- * of float32 operands the float64 result rounded to float32 is the correctly rounded float32 one), so the wasm kernels
- * can run four f32 lanes instead of two f64 ones, whose division and square root were most of their time. For
+ * In the storage precision: Adam, RMSprop, Adagrad, Adamax, Nadam, Adadelta. They compute as Keras and TF.js do (which
+ * cast the coefficients to the variable's dtype): for Float32Array storage every operation is rounded to float32 right
+ * after it (Math.fround, or the store), the coefficients once per call. That is exactly the f32 operation (for +, −, ×,
+ * ÷ and √ of float32 operands the float64 result rounded to float32 is the correctly rounded float32 one), so the wasm
+ * kernels can run four f32 lanes instead of two f64 ones, whose division and square root were most of their time. For
  * Float64Array storage (JsBackend('float64')) they compute in float64. Each keeps its former order of operations.
  *
- * The other rules are still the optimizers' former loops verbatim, whatever the storage: every term in float64, in the
- * same order, rounded only where it is stored (and a slot read back after its store reads the rounded value); their
- * wasm twins compute in f64, two lanes at a time, to match. They are not converted yet.
+ * SGD (plain, momentum, Nesterov) and Lion are still the optimizers' former loops verbatim, whatever the storage: every
+ * term in float64, in the same order, rounded only where it is stored (and a slot read back after its store reads the
+ * rounded value); their wasm twins compute in f64, two lanes at a time, to match. They have no division or square
+ * root, so f64 lanes cost them little, and their results stay as they were.
  */
 
 /**
@@ -250,8 +251,25 @@ const nadam64: Update<'nadam'> = (w, g, [m, v], { lr, beta1, beta2, epsilon, uT,
 
 const nadam = byPrecision(nadam32, nadam64);
 
-/** Adadelta: E[g²] = ρE[g²] + (1 - ρ)g², Δ = -sqrt(E[Δ²] + ε)/sqrt(E[g²] + ε)·g, E[Δ²] = ρE[Δ²] + (1 - ρ)Δ², w += lr·Δ. */
-const adadelta: Update<'adadelta'> = (w, g, [accGrad, accDelta], { lr, rho, epsilon }, start, end) => {
+/**
+ * Adadelta: E[g²] = ρE[g²] + (1 - ρ)g², Δ = -sqrt(E[Δ²] + ε)/sqrt(E[g²] + ε)·g, E[Δ²] = ρE[Δ²] + (1 - ρ)Δ², w += lr·Δ.
+ * In float32: lr, ρ, 1 - ρ and ε rounded once, every operation rounded (the negation is exact).
+ */
+const adadelta32: Update<'adadelta'> = (w, g, [accGrad, accDelta], { lr, rho, epsilon }, start, end) => {
+  const [l, r, c, eps] = [fround(lr), fround(rho), fround(1 - rho), fround(epsilon)];
+  for (let i = start; i < end; i++) {
+    const gi = g[i]!;
+    const ag = fround(fround(r * accGrad![i]!) + fround(fround(c * gi) * gi));
+    accGrad![i] = ag;
+    const ad = accDelta![i]!;
+    const delta = fround(-fround(fround(Math.sqrt(fround(ad + eps))) * gi) / fround(Math.sqrt(fround(ag + eps))));
+    accDelta![i] = fround(r * ad) + fround(fround(c * delta) * delta);
+    w[i] = w[i]! + fround(l * delta);
+  }
+};
+
+/** Adadelta for float64 storage: every term in float64. */
+const adadelta64: Update<'adadelta'> = (w, g, [accGrad, accDelta], { lr, rho, epsilon }, start, end) => {
   for (let i = start; i < end; i++) {
     const gi = g[i]!;
     accGrad![i] = rho * accGrad![i]! + (1 - rho) * gi * gi;
@@ -260,6 +278,8 @@ const adadelta: Update<'adadelta'> = (w, g, [accGrad, accDelta], { lr, rho, epsi
     w[i] = w[i]! + lr * delta;
   }
 };
+
+const adadelta = byPrecision(adadelta32, adadelta64);
 
 /** Lion: w -= lr·sign(β1·m + (1 - β1)·g), then m = β2·m + (1 - β2)·g. */
 const lion: Update<'lion'> = (w, g, [m], { lr, beta1, beta2 }, start, end) => {
