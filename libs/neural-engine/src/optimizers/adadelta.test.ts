@@ -1,6 +1,6 @@
 import { describe, it } from 'vitest';
 import { Adadelta } from './adadelta.js';
-import { GRADS, W0, expectClose, expectTrajectory, trajectory } from '../testing/optimizer-steps.js';
+import { GRADS, W0, expectClose, expectStoragePrecision, expectTrajectory, trajectory } from '../testing/optimizer-steps.js';
 
 describe('Adadelta', () => {
   it('3 steps: E[g²], Δ = -sqrt(E[Δ²] + ε)/sqrt(E[g²] + ε)·g, E[Δ²], w += lr·Δ', () => {
@@ -22,5 +22,20 @@ describe('Adadelta', () => {
       return [...w];
     });
     expectTrajectory(out, expected);
+  });
+});
+
+describe('Adadelta update in the storage precision', () => {
+  it('float32 storage in float32, float64 in float64', () => {
+    // One element with history (float32 values) where the two precisions differ: w 0.5, g 0.1, E[g²] 0.01, E[Δ²] 0.001.
+    const [w, g, accGrad, accDelta] = [0.5, 0.1, 0.01, 0.001].map(Math.fround) as [number, number, number, number];
+    const c = { lr: 0.001, rho: 0.95, epsilon: 1e-7 };
+    expectStoragePrecision('adadelta', [w, g, accGrad, accDelta], c, (r) => {
+      const [lr, rho, k, eps] = [r(c.lr), r(c.rho), r(1 - c.rho), r(c.epsilon)];
+      const accGrad1 = r(r(rho * accGrad) + r(r(k * g) * g));
+      const delta = r(-r(r(Math.sqrt(r(accDelta + eps))) * g) / r(Math.sqrt(r(accGrad1 + eps))));
+      const accDelta1 = r(r(rho * accDelta) + r(r(k * delta) * delta));
+      return [r(w + r(lr * delta)), accGrad1, accDelta1];
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { describe, it } from 'vitest';
 import { Adagrad } from './adagrad.js';
-import { GRADS, W0, expectClose, expectTrajectory, trajectory } from '../testing/optimizer-steps.js';
+import { GRADS, W0, expectClose, expectStoragePrecision, expectTrajectory, trajectory } from '../testing/optimizer-steps.js';
 
 describe('Adagrad', () => {
   it('3 steps: a += g², w -= lr·g/sqrt(a + ε)', () => {
@@ -25,5 +25,18 @@ describe('Adagrad', () => {
     const out = trajectory(new Adagrad({ learningRate: 0.1, initialAccumulatorValue: 0 }), [GRADS[0]!]);
     const expected = W0.map((w, i) => w - (0.1 * GRADS[0]![i]!) / Math.sqrt(GRADS[0]![i]! ** 2 + 1e-7));
     expectClose(out[0]!, expected);
+  });
+});
+
+describe('Adagrad update in the storage precision', () => {
+  it('float32 storage in float32, float64 in float64', () => {
+    // One element with history (float32 values) where the two precisions differ: w 0.5, g 0.3, a 0.1.
+    const [w, g, a] = [0.5, 0.3, 0.1].map(Math.fround) as [number, number, number];
+    const c = { lr: 0.01, epsilon: 1e-7 };
+    expectStoragePrecision('adagrad', [w, g, a], c, (r) => {
+      const [lr, eps] = [r(c.lr), r(c.epsilon)];
+      const a1 = r(a + r(g * g));
+      return [r(w - r(r(lr * g) / r(Math.sqrt(r(a1 + eps))))), a1];
+    });
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Adam } from './adam.js';
 import { AdamW } from './adamw.js';
-import { expectClose, step, variable } from '../testing/optimizer-steps.js';
+import { expectClose, expectStoragePrecision, step, variable } from '../testing/optimizer-steps.js';
 
 const w0 = [1, -2, 0.5];
 const grads = [
@@ -74,5 +74,23 @@ describe('Adam', () => {
     const expected = adamReference(grads, 0.1, { wd: 0.004 });
     out.forEach((w, i) => expectClose(w, expected[i]!));
     expect(new AdamW().getConfig()).toMatchObject({ type: 'AdamW', weightDecay: 0.004, learningRate: 0.001 });
+  });
+});
+
+describe('Adam update in the storage precision', () => {
+  // One element with history (float32 values): w 0.5, g 0.1, m 0.01, v 0.001, and with AMSGrad vHat 0.002 > v, so
+  // the maximum is the one used. In float64, m + (g - m)·(1 - β1) is 0.019, stored as 0.018999999389; in float32,
+  // g - m and the product are rounded first and the sum is 0.019000001252.
+  const [w, g, m, v, vHat] = [0.5, 0.1, 0.01, 0.001, 0.002].map(Math.fround) as [number, number, number, number, number];
+  const c = { alpha: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 };
+
+  it.each([false, true])('float32 storage in float32 (as Keras and TF.js), float64 in float64 (amsgrad %s)', (amsgrad) => {
+    expectStoragePrecision('adam', [w, g, m, v, amsgrad ? vHat : null], c, (r) => {
+      const [a, c1, c2, eps] = [r(c.alpha), r(1 - c.beta1), r(1 - c.beta2), r(c.epsilon)];
+      const m1 = r(m + r(r(g - m) * c1));
+      const v1 = r(v + r(r(r(g * g) - v) * c2));
+      const vUsed = amsgrad ? Math.max(vHat, v1) : v1;
+      return [r(w - r(r(m1 * a) / r(r(Math.sqrt(vUsed)) + eps))), m1, v1, ...(amsgrad ? [vUsed] : [])];
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { describe, it } from 'vitest';
 import { Adamax } from './adamax.js';
-import { GRADS, W0, expectClose, expectTrajectory, trajectory } from '../testing/optimizer-steps.js';
+import { GRADS, W0, expectClose, expectStoragePrecision, expectTrajectory, trajectory } from '../testing/optimizer-steps.js';
 
 describe('Adamax', () => {
   it('3 steps: m += (g - m)(1 - β1), u = max(β2·u, |g|), w -= lr·m/((1 - β1^t)(u + ε))', () => {
@@ -22,5 +22,20 @@ describe('Adamax', () => {
       return [...w];
     });
     expectTrajectory(out, expected);
+  });
+});
+
+describe('Adamax update in the storage precision', () => {
+  it('float32 storage in float32, float64 in float64', () => {
+    // One element with history (float32 values) where the two precisions differ: w 0.5, g 0.1, m 0.01, u 0.5 (so
+    // the maximum is β2·u, a rounded product).
+    const [w, g, m, u] = [0.5, 0.1, 0.01, 0.5].map(Math.fround) as [number, number, number, number];
+    const c = { lr: 0.002, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, correction: 1 - 0.9 ** 3 };
+    expectStoragePrecision('adamax', [w, g, m, u], c, (r) => {
+      const [lr, c1, b2, eps, k] = [r(c.lr), r(1 - c.beta1), r(c.beta2), r(c.epsilon), r(c.correction)];
+      const m1 = r(m + r(r(g - m) * c1));
+      const u1 = Math.max(r(b2 * u), Math.abs(g));
+      return [r(w - r(r(lr * m1) / r(k * r(u1 + eps)))), m1, u1];
+    });
   });
 });

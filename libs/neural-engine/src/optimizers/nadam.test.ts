@@ -1,6 +1,6 @@
 import { describe, it } from 'vitest';
 import { Nadam } from './nadam.js';
-import { GRADS, W0, expectClose, expectTrajectory, trajectory } from '../testing/optimizer-steps.js';
+import { GRADS, W0, expectClose, expectStoragePrecision, expectTrajectory, trajectory } from '../testing/optimizer-steps.js';
 
 describe('Nadam', () => {
   it('3 steps with the Dozat momentum schedule', () => {
@@ -29,5 +29,23 @@ describe('Nadam', () => {
       return [...w];
     });
     expectTrajectory(out, expected);
+  });
+});
+
+describe('Nadam update in the storage precision', () => {
+  it('float32 storage in float32, float64 in float64', () => {
+    // One element with history (float32 values) where the two precisions differ: w 0.5, g 0.1, m 0.01, v 0.001, at
+    // step 3 of the schedule.
+    const [w, g, m, v] = [0.5, 0.1, 0.01, 0.001].map(Math.fround) as [number, number, number, number];
+    const mu = (t: number) => 0.9 * (1 - 0.5 * 0.96 ** t);
+    const c = { lr: 0.002, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, uT: mu(3), uNext: mu(4), productT: mu(1) * mu(2) * mu(3), beta2Power: 0.999 ** 3 };
+    expectStoragePrecision('nadam', [w, g, m, v], c, (r) => {
+      const [lr, c1, c2, eps] = [r(c.lr), r(1 - c.beta1), r(1 - c.beta2), r(c.epsilon)];
+      const [un, dn, cg, dt, dv] = [r(c.uNext), r(1 - c.productT * c.uNext), r(1 - c.uT), r(1 - c.productT), r(1 - c.beta2Power)];
+      const m1 = r(m + r(r(g - m) * c1));
+      const v1 = r(v + r(r(r(g * g) - v) * c2));
+      const mHat = r(r(r(un * m1) / dn) + r(r(cg * g) / dt));
+      return [r(w - r(r(mHat * lr) / r(r(Math.sqrt(r(v1 / dv))) + eps))), m1, v1];
+    });
   });
 });

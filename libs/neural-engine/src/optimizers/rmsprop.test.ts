@@ -1,6 +1,6 @@
 import { describe, it } from 'vitest';
 import { RMSprop } from './rmsprop.js';
-import { GRADS, W0, expectClose, expectTrajectory, trajectory } from '../testing/optimizer-steps.js';
+import { GRADS, W0, expectClose, expectStoragePrecision, expectTrajectory, trajectory } from '../testing/optimizer-steps.js';
 
 /**
  * Keras 3 RMSprop per element: s = ρs + (1 - ρ)g²; centered: ḡ = ρḡ + (1 - ρ)g, d = s - ḡ² + ε, else d = s + ε;
@@ -46,5 +46,23 @@ describe('RMSprop', () => {
 
   it('centered with momentum: 3 steps', () => {
     expectTrajectory(trajectory(new RMSprop({ learningRate: 0.01, centered: true, momentum: 0.9 })), reference(0.01, { centered: true, mu: 0.9 }));
+  });
+});
+
+describe('RMSprop update in the storage precision', () => {
+  // One element with history (float32 values) where every variant's two precisions differ: w 0.5, g 0.5, s 0.1,
+  // mom 0.02, ḡ 0.03.
+  const [w, g, s, mom, avg] = [0.5, 0.5, 0.1, 0.02, 0.03].map(Math.fround) as [number, number, number, number, number];
+  const c = { lr: 0.001, rho: 0.9, momentum: 0.8, epsilon: 1e-7 };
+
+  it.each([[false, false], [true, false], [false, true], [true, true]])('float32 storage in float32, float64 in float64 (momentum %s, centered %s)', (withMomentum, centered) => {
+    expectStoragePrecision('rmsprop', [w, g, s, withMomentum ? mom : null, centered ? avg : null], c, (r) => {
+      const [lr, rho, k, mu, eps] = [r(c.lr), r(c.rho), r(1 - c.rho), r(c.momentum), r(c.epsilon)];
+      const s1 = r(r(rho * s) + r(r(k * g) * g));
+      const avg1 = r(r(rho * avg) + r(k * g));
+      const increment = r(r(lr * g) / r(Math.sqrt(centered ? r(r(s1 - r(avg1 * avg1)) + eps) : r(s1 + eps))));
+      const mom1 = r(r(mu * mom) + increment);
+      return [r(w - (withMomentum ? mom1 : increment)), s1, ...(withMomentum ? [mom1] : []), ...(centered ? [avg1] : [])];
+    });
   });
 });

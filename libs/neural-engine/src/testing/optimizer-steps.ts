@@ -1,8 +1,10 @@
 import { expect } from 'vitest';
 import type { Backend } from '../backend/backend.js';
+import type { OptimizerRule, UpdateCoefficients } from '../kernels/optimizer-updates.js';
 import { Variable } from '../layers/variable.js';
 import type { Shape } from '../tensor.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
+import { float64Backend } from './gradient-check.js';
 import { testBackend } from './test-backend.js';
 
 /*
@@ -53,4 +55,28 @@ export function trajectory(optimizer: Optimizer, grads: ReadonlyArray<readonly n
 export function expectTrajectory(actual: readonly number[][], expected: readonly number[][], rel = 1e-6): void {
   expect(actual.length).toBe(expected.length);
   actual.forEach((w, i) => expectClose(w, expected[i]!, rel));
+}
+
+/** Rounds an operation's result: Math.fround for float32 arithmetic, the identity for float64. */
+export type Rounding = (x: number) => number;
+
+/**
+ * One update of a rule that computes in the storage precision, on one element: `values` are w, g and the slots (null
+ * for an absent optional one), float32 values; `reference(r)` is the rule's operations with r applied to each result
+ * and to each coefficient, giving w and the given slots after the step. The float32 test backend must give
+ * reference(Math.fround) and JsBackend('float64') reference(identity), bit for bit; the element must be one where the
+ * two differ, so the check tells the precisions apart.
+ */
+export function expectStoragePrecision<R extends OptimizerRule>(
+  rule: R, values: readonly (number | null)[], c: UpdateCoefficients<R>, reference: (r: Rounding) => number[],
+): void {
+  const in32 = reference(Math.fround);
+  const in64 = reference((x) => x);
+  expect(in64.map(Math.fround), 'the precisions differ on this element').not.toEqual(in32);
+  for (const [backend, expected] of [[backend32, in32], [float64Backend, in64]] as const) {
+    const [w, g, ...slots] = values.map((x) => (x === null ? null : backend.fromValues([1], [x])));
+    backend.optimizerUpdate(rule, w!, g!, slots, c);
+    const after = [w, ...slots].flatMap((t) => (t ? [t.data[0]!] : []));
+    expect(after, `${rule} on ${backend.name}`).toEqual(expected);
+  }
 }
