@@ -1,8 +1,8 @@
 /*
  * Float64 arithmetic on f32 data, two lanes at a time, for kernels that must be bitwise equal to a TypeScript twin
- * computing in float64 and rounding where it stores into a Float32Array (the optimizer updates, the LSTM backward
- * step): `ld` promotes, `put` rounds to f32 and returns the value as read back, and the short names keep each step
- * readable next to its JS loop.
+ * computing in float64 and rounding where it stores into a Float32Array (SGD and Lion, the LSTM backward step, the
+ * softmax crossentropy backward): `ld` promotes, `put` rounds to f32 and returns the value as read back, and the
+ * short names keep each step readable next to its JS loop.
  */
 
 /** f32 at `p` as f64 lanes: two with `pair`, else one in lane 0 (an odd last element). */
@@ -20,7 +20,7 @@
   return f64x2.promote_low_f32x4(f);
 }
 
-// Short names for the f64x2 operations, so each step reads like its JS loop; sqrt is correctly rounded like Math.sqrt.
+// Short names for the f64x2 operations, so each step reads like its JS loop.
 // @ts-ignore: decorator
 @inline export function splat(x: f64): v128 { return f64x2.splat(x); }
 // @ts-ignore: decorator
@@ -29,7 +29,3 @@
 @inline export function sub(a: v128, b: v128): v128 { return f64x2.sub(a, b); }
 // @ts-ignore: decorator
 @inline export function mul(a: v128, b: v128): v128 { return f64x2.mul(a, b); }
-// @ts-ignore: decorator
-@inline export function div(a: v128, b: v128): v128 { return f64x2.div(a, b); }
-// @ts-ignore: decorator
-@inline export function sqrt(a: v128): v128 { return f64x2.sqrt(a); }

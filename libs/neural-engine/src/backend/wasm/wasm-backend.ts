@@ -470,7 +470,7 @@ export class WasmBackend extends JsBackend {
     return { dxz, dh, dc };
   }
 
-  /** An optimizer step in one SIMD pass (f64 lanes, bitwise equal to the JS loop) over the parameter and its slots. */
+  /** An optimizer step in one SIMD pass over the parameter and its slots, bitwise equal to the JS loop (kernels/optimizer-updates.ts). */
   override optimizerUpdate<R extends OptimizerRule>(rule: R, value: Tensor, grad: Tensor, slots: Slots<Tensor>, c: UpdateCoefficients<R>): void {
     if (this.jsRow(value.size)) return super.optimizerUpdate(rule, value, grad, slots, c);
     checkOptimizerUpdate(rule, value, grad, slots);
