@@ -7,3 +7,4 @@ export { reluBackward, reluForward } from './activations';
 export { lstmBackwardSigmoidTanh, lstmForwardSigmoidTanh, lstmSequenceBackwardSigmoidTanh, lstmSequenceSigmoidTanh } from './lstm';
 export { keepMask } from './random';
 export { softmaxCrossentropyBackward } from './softmax-crossentropy';
+export { allFinite } from './finite';

@@ -156,6 +156,8 @@ export interface Backend {
   optimizerUpdate<R extends OptimizerRule>(rule: R, value: Tensor, grad: Tensor, slots: Slots<Tensor>, c: UpdateCoefficients<R>): void;
   /** Sets every element to `value`. */
   fill(t: Tensor, value: number): void;
+  /** Whether every value of x is finite (no NaN, no ±Infinity). */
+  allFinite(x: Tensor): boolean;
   /** Σ x[i], accumulated in float64. */
   sum(x: Tensor): number;
   /** Σ x[i]², accumulated in float64 (norms for clipping and diagnostics). */

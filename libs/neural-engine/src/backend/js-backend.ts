@@ -7,6 +7,7 @@ import { avgPool, avgPoolBackward, maxPool, maxPoolBackward } from '../kernels/p
 import type { ChannelRange, WindowGeometry } from '../kernels/window-geometry.js';
 import { addRowVector, sumRows } from '../kernels/rows.js';
 import { softmaxCrossentropyBackward } from '../kernels/softmax-crossentropy.js';
+import { allFinite } from '../kernels/finite.js';
 import type { Rng } from '../rng.js';
 import { type FloatArray, type Shape, type Tensor, formatShape, shapeSize } from '../tensor.js';
 import type {
@@ -288,6 +289,10 @@ export class JsBackend implements Backend {
 
   fill(t: Tensor, value: number): void {
     t.data.fill(value);
+  }
+
+  allFinite(x: Tensor): boolean {
+    return allFinite(x.data);
   }
 
   sum(x: Tensor): number {

@@ -97,6 +97,23 @@ describe('bad training data is rejected before training', () => {
     await expect(model.fit({ shape: [1, 3], data: [1, '2', 3] as unknown as number[] }, [0])).rejects.toThrow(/x\[0\]\[1\] is 2/);
   });
 
+  it('trainOnBatch and predict check the batch they copy, and name the first bad value', () => {
+    // 40 samples of 3: the backend's check runs 16 values a step, then the rest one by one.
+    const labels = Array.from({ length: 40 }, (_, i) => i % 2);
+    for (const at of [0, 15, 16, 63, 100, 119]) {
+      const data = new Float32Array(120).fill(0.25);
+      data[at] = Number.NaN;
+      if (at < 119) data[119] = Infinity; // a later one is not the one named
+      const path = `x\\[${Math.floor(at / 3)}\\]\\[${at % 3}\\] is NaN`;
+      expect(() => model.trainOnBatch({ shape: [40, 3], data }, labels), `at ${at}`).toThrow(new RegExp(path));
+      expect(() => model.predict({ shape: [40, 3], data }, { batchSize: 16 }), `predict, at ${at}`).toThrow(new RegExp(path));
+    }
+    // A float64 value float32 cannot hold becomes Infinity in the copy: rejected, not trained on.
+    const big = new Float64Array(120).fill(0.25);
+    big[50] = 1e300;
+    expect(() => model.trainOnBatch({ shape: [40, 3], data: big }, labels)).toThrow(/x\[16\]\[2\] is 1e\+300, beyond the range of float32/);
+  });
+
   it('wrong shapes and ragged rows', async () => {
     await expect(model.fit([[1, 2], [3, 4]], [0, 1])).rejects.toThrow(/x has per-sample shape \(2,\); the model expects \(3,\)/);
     await expect(model.fit([[1, 2, 3], [4, 5]], [0, 1])).rejects.toThrow(/x\[1\] has 2 elements; expected 3/);

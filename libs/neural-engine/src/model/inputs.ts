@@ -32,9 +32,12 @@ function isRecord(data: ModelData): data is Record<string, TensorInput> {
   return typeof data === 'object' && data !== null && !Array.isArray(data) && !('shape' in data && 'data' in data);
 }
 
-/** Validated model inputs: one array per input, conformed to its shape, all with the same number of samples. */
-export function prepareInputs(x: ModelData, names: readonly string[], shapes: readonly Shape[], label = 'x'): ArrayData[] {
-  const parts = splitByName(x, names, label).map((p, k) => conformToShape(toArrayData(p.value, p.label), shapes[k]!, p.label));
+/**
+ * Validated model inputs: one array per input, conformed to its shape, all with the same number of samples. With
+ * `deferFiniteCheck`, float arrays' values are checked batch by batch as gatherSamples copies them (toArrayData).
+ */
+export function prepareInputs(x: ModelData, names: readonly string[], shapes: readonly Shape[], label = 'x', options: { deferFiniteCheck?: boolean } = {}): ArrayData[] {
+  const parts = splitByName(x, names, label).map((p, k) => conformToShape(toArrayData(p.value, p.label, options), shapes[k]!, p.label));
   const n = sampleCount(parts[0]!);
   parts.forEach((p, k) => {
     if (sampleCount(p) !== n) throw new DataError(`${label} inputs have different numbers of samples: ${names[0]} has ${n}, ${names[k]} has ${sampleCount(p)}`);

@@ -154,7 +154,8 @@ export abstract class Model implements Network, CallbackModel {
   /** One optimization step on one batch (Keras train_on_batch); returns the batch's losses and metrics. */
   trainOnBatch(x: ModelData, y: ModelData, options: { sampleWeight?: ArrayLike<number>; classWeight?: Record<string, number> } = {}): Logs {
     const compiled = this.requireCompiled();
-    const { xs, ys, weights } = this.prepare(x, y, options.sampleWeight, options.classWeight, '');
+    // The inputs' values are checked as the step gathers them, before it computes anything.
+    const { xs, ys, weights } = this.prepare(x, y, options.sampleWeight, options.classWeight, '', true);
     const n = sampleCount(xs[0]!);
     const order = Uint32Array.from({ length: n }, (_, i) => i);
     const metrics = compiled.metrics(ys.map((a) => a.shape), this.outputShapes.map((s) => [0, ...s]));
@@ -184,7 +185,7 @@ export abstract class Model implements Network, CallbackModel {
   /** Every output for inputs, in inference mode, batch by batch: one tensor per output. */
   predictOutputs(x: ModelData, options: { batchSize?: number } = {}): Tensor[] {
     this.requireBuilt();
-    const xs = prepareInputs(x, this.inputNames, this.inputShapes);
+    const xs = prepareInputs(x, this.inputNames, this.inputShapes, 'x', { deferFiniteCheck: true });
     const n = sampleCount(xs[0]!);
     const batchSize = options.batchSize ?? 32;
     const outs = this.outputShapes.map((s) => this.backend.zeros([n, ...s]));
@@ -287,9 +288,12 @@ export abstract class Model implements Network, CallbackModel {
   }
 
   /** Validated inputs, targets and per-sample weights. */
-  private prepare(x: ModelData, y: ModelData, sampleWeight: ArrayLike<number> | undefined, classWeight: Record<string, number> | undefined, prefix: string) {
+  private prepare(
+    x: ModelData, y: ModelData, sampleWeight: ArrayLike<number> | undefined, classWeight: Record<string, number> | undefined, prefix: string,
+    deferFiniteCheck = false,
+  ) {
     this.requireBuilt();
-    const xs = prepareInputs(x, this.inputNames, this.inputShapes, `${prefix}x`);
+    const xs = prepareInputs(x, this.inputNames, this.inputShapes, `${prefix}x`, { deferFiniteCheck });
     const n = sampleCount(xs[0]!);
     const ys = prepareTargets(y, this.outputNames, this.outputShapes, n, `${prefix}y`);
     if (classWeight && ys.length > 1) throw new DataError('classWeight is only supported for models with one output; use sampleWeight');

@@ -34,6 +34,7 @@ export interface KernelExports {
   elementwise(op: number, a: number, b: number, out: number, start: number, end: number): void;
   keepMask(state: number, mask: number, n: number, rate: number, keep: number): void;
   reluForward(x: number, y: number, start: number, end: number): void;
+  allFinite(x: number, n: number): number;
   softmaxCrossentropyBackward(
     probs: number, labels: number, rowScale: number, out: number, classes: number, labelSmoothing: number, rowStart: number, rowEnd: number,
   ): void;

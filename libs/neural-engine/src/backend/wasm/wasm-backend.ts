@@ -371,6 +371,15 @@ export class WasmBackend extends JsBackend {
     return out;
   }
 
+  /** On the calling thread: one pass of bit tests, memory-bound. */
+  override allFinite(x: Tensor): boolean {
+    if (this.jsRow(x.size)) return super.allFinite(x);
+    const [wx] = this.bind(read(x));
+    const finite = this.kernels.allFinite(wx, x.size);
+    this.unbind();
+    return finite;
+  }
+
   override scale(x: Tensor, s: number, out?: Tensor): Tensor {
     if (this.jsRow(x.size)) return super.scale(x, s, out);
     const o = this.result(x.shape, out, 'scale', `the input ${x.size}`);

@@ -10,6 +10,7 @@ import * as activationKernels from './activations.js';
 import * as lstmKernels from './lstm.js';
 import * as randomKernels from './random.js';
 import * as lossKernels from './softmax-crossentropy.js';
+import * as finiteKernels from './finite.js';
 import type { OptimizerRule, Slots, UpdateCoefficients } from '../../kernels/optimizer-updates.js';
 import type { Rng } from '../../rng.js';
 import type { ChannelRange, WindowGeometry } from '../../kernels/window-geometry.js';
@@ -124,6 +125,11 @@ export class WasmKernels {
   /** dx = dy · (x > 0). */
   reluBackward(x: WasmF32, dy: WasmF32, dx: WasmF32, range?: rowKernels.Range): void {
     activationKernels.reluBackward(this, x, dy, dx, range);
+  }
+
+  /** Whether the first n floats of x are all finite (see assembly/finite.ts). */
+  allFinite(x: WasmF32, n: number): boolean {
+    return finiteKernels.allFinite(this, x, n);
   }
 
   /** dL/dlogits of categorical crossentropy on a softmax output (see assembly/softmax-crossentropy.ts). */
