@@ -21,13 +21,18 @@ interface Case {
   labelSmoothing?: number;
   sampleWeight?: number[];
   reduction?: 'sum_over_batch_size' | 'sum';
+  /** Sparse: labels are class indices, one per row (SparseCategoricalCrossentropy). */
+  sparse?: { ignoreClass?: number };
 }
 
 /** The fused gradient, the loss it comes with, and the composed chain's loss and gradient. */
-function gradients({ logits, labels, shape, labelSmoothing = 0, sampleWeight, reduction = 'sum_over_batch_size' }: Case) {
-  const loss = getLoss({ type: 'CategoricalCrossentropy', labelSmoothing, reduction }, b);
+function gradients({ logits, labels, shape, labelSmoothing = 0, sampleWeight, reduction = 'sum_over_batch_size', sparse }: Case) {
+  const loss = getLoss(
+    sparse ? { type: 'SparseCategoricalCrossentropy', reduction, ignoreClass: sparse.ignoreClass ?? null } : { type: 'CategoricalCrossentropy', labelSmoothing, reduction },
+    b,
+  );
   const z = b.fromValues(shape, logits);
-  const t = b.fromValues(shape, labels);
+  const t = b.fromValues(sparse ? shape.slice(0, -1) : shape, labels);
   const probs = softmax.apply(z, b);
   const fused = loss.callWithLogitsGradient!(t, probs, sampleWeight)!;
   const composed = loss.callWithGradient(t, probs, sampleWeight);
@@ -50,6 +55,10 @@ describe('softmax crossentropy backward', () => {
     }],
     ['a time axis: [2, 3, 4]', { logits: testInputs(24, 3, 11), labels: oneHot(6, 4, 13), shape: [2, 3, 4] }],
     ['one class', { logits: testInputs(3, 2, 3), labels: Float64Array.of(1, 1, 1), shape: [3, 1] }],
+    ['sparse labels, 4 rows of 3 classes', { logits: testInputs(12, 3, 2), labels: Float64Array.of(2, 0, 1, 1), shape: [4, 3], sparse: {} }],
+    ['sparse labels over a time axis, ignoreClass 1, sample weights', {
+      logits: testInputs(24, 3, 11), labels: Float64Array.of(0, 1, 3, 2, 1, 0), shape: [2, 3, 4], sparse: { ignoreClass: 1 }, sampleWeight: [2, 0.5],
+    }],
   ];
 
   test.each(cases)('%s: matches finite differences of loss(softmax(logits))', (_, c) => {
@@ -85,6 +94,7 @@ describe('softmax crossentropy backward', () => {
     for (const config of [
       { type: 'CategoricalCrossentropy', fromLogits: true },
       { type: 'CategoricalCrossentropy', axis: 0 },
+      { type: 'SparseCategoricalCrossentropy', fromLogits: true },
       'mse',
       'categorical_focal_crossentropy',
       'kl_divergence',

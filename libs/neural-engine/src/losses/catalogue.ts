@@ -30,6 +30,7 @@ const labelSmoothing = z.number().min(0).max(1);
 const axis = z.number().int();
 const gamma = z.number().min(0);
 const lastAxis = (shape: readonly number[]) => rowMap(shape, [-1]);
+const isLastAxis = (axis: number, rank: number) => axis === -1 || axis === rank - 1;
 
 /** A loss without arguments that averages over the last axis. */
 function simple(
@@ -70,7 +71,7 @@ export const lossDefinitions: readonly LossDefinition[] = [
     defaults: { fromLogits: false, labelSmoothing: 0, axis: -1 },
     compute: categoricalCrossentropyValues,
     rowMap: (shape, o) => rowMap(shape, [o.axis]),
-    softmaxBackward: (o, rank) => (!o.fromLogits && (o.axis === -1 || o.axis === rank - 1) ? { labelSmoothing: o.labelSmoothing } : null),
+    softmaxBackward: (o, rank) => (!o.fromLogits && isLastAxis(o.axis, rank) ? { labelSmoothing: o.labelSmoothing, sparse: false } : null),
   }),
   defineLoss<{ alpha: number | number[]; gamma: number; fromLogits: boolean; labelSmoothing: number; axis: number }>({
     className: 'CategoricalFocalCrossentropy', identifier: 'categorical_focal_crossentropy', aliases: [],
@@ -88,6 +89,7 @@ export const lossDefinitions: readonly LossDefinition[] = [
     compute: sparseCategoricalCrossentropyValues,
     rowMap: (shape, o) => rowMap(shape, [o.axis]),
     rowMask: (yTrue, o) => (o.ignoreClass === null ? null : sparseValidRows(yTrue, o.ignoreClass)),
+    softmaxBackward: (o, rank) => (!o.fromLogits && isLastAxis(o.axis, rank) ? { labelSmoothing: 0, sparse: true } : null),
   }),
   simple('MeanSquaredError', 'mean_squared_error', ['mse'], meanSquaredErrorValues),
   simple('MeanAbsoluteError', 'mean_absolute_error', ['mae'], meanAbsoluteErrorValues),

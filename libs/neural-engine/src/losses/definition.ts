@@ -28,9 +28,10 @@ export interface LossDefinition<O extends LossOptions = LossOptions> {
   rowMap(shape: Shape, options: O): RowMap;
   /**
    * When yPred comes from a softmax over its last axis (of a tensor of `rank`) and these options let the loss be
-   * differentiated through it in one pass (kernels/softmax-crossentropy.ts): the label smoothing to apply; else null.
+   * differentiated through it in one pass (kernels/softmax-crossentropy.ts): the label smoothing to apply, and whether
+   * yTrue holds class indices (sparse) rather than one value per class; else null.
    */
-  softmaxBackward?(options: O, rank: number): { labelSmoothing: number } | null;
+  softmaxBackward?(options: O, rank: number): { labelSmoothing: number; sparse: boolean } | null;
   /** Rows that count (1) or are masked out (0); absent for losses without masking. */
   rowMask?(yTrue: Tensor, options: O): Uint8Array | null;
 }

@@ -45,9 +45,26 @@ export class LossFunctionWrapper implements Loss {
   callWithLogitsGradient(yTrue: Tensor, yPred: Tensor, sampleWeight?: ArrayLike<number> | null): LossWithGradient | null {
     const fused = this.definition.softmaxBackward?.(this.options, yPred.shape.length) ?? null;
     if (!fused) return null;
-    // The values (hence the loss) are the definition's own; the gradient skips dL/dyPred and the softmax's Jacobian.
+    // The values (hence the loss, and the labels' checks) are the definition's own; the gradient skips dL/dyPred and
+    // the softmax's Jacobian.
     const { loss, rowCoefficients } = this.reduce(yTrue, yPred, sampleWeight, null);
-    return { loss, grad: this.backend.softmaxCrossentropyBackward(yPred, yTrue, fused.labelSmoothing, rowCoefficients) };
+    const labels = fused.sparse ? this.oneHot(yTrue, yPred) : yTrue;
+    return { loss, grad: this.backend.softmaxCrossentropyBackward(yPred, labels, fused.labelSmoothing, rowCoefficients) };
+  }
+
+  /**
+   * Class indices (one per row, already checked by the loss) as one-hot rows shaped like yPred. A label outside the
+   * classes (ignoreClass) leaves its row zero; its row coefficient is 0 anyway.
+   */
+  private oneHot(yTrue: Tensor, yPred: Tensor): Tensor {
+    const classes = yPred.shape[yPred.shape.length - 1]!;
+    const dense = this.backend.zeros(yPred.shape);
+    const labels = yTrue.data;
+    for (let r = 0; r < labels.length; r++) {
+      const label = labels[r]!;
+      if (label >= 0 && label < classes) dense.data[r * classes + label] = 1;
+    }
+    return dense;
   }
 
   getConfig(): LossConfig {

@@ -28,8 +28,8 @@ export interface Loss {
   callWithGradient(yTrue: Tensor, yPred: Tensor, sampleWeight?: ArrayLike<number> | null): LossWithGradient;
   /**
    * For yPred the output of a softmax over its last axis: the reduced loss and dL/d(logits), the softmax's input, in
-   * one pass; null when this loss cannot take over the softmax's backward pass (only categorical crossentropy from
-   * probabilities over the last axis can).
+   * one pass; null when this loss cannot take over the softmax's backward pass (only categorical and sparse categorical
+   * crossentropy from probabilities over the last axis can).
    */
   callWithLogitsGradient?(yTrue: Tensor, yPred: Tensor, sampleWeight?: ArrayLike<number> | null): LossWithGradient | null;
   getConfig(): LossConfig;

@@ -41,11 +41,12 @@ function composedOnly(loss: Loss): Loss {
 
 const BATCH = 6;
 const crossentropy = { type: 'CategoricalCrossentropy', labelSmoothing: 0.1 } as const;
+const sparseCrossentropy = { type: 'SparseCategoricalCrossentropy', ignoreClass: 2 } as const;
 
 interface Case {
   definition: ModelDefinition;
-  /** Per output: the loss config, and the label shape per sample. */
-  outputs: { loss: typeof crossentropy | 'mse'; shape: number[] }[];
+  /** Per output: the loss config, and the label shape per sample (class indices for the sparse loss). */
+  outputs: { loss: typeof crossentropy | typeof sparseCrossentropy | 'mse'; shape: number[] }[];
   /** Whether the first output's loss is expected to take over its softmax. */
   fuses: boolean;
 }
@@ -69,6 +70,10 @@ const cases: [string, Case][] = [
   }],
   ['Dense(softmax) over a time axis', {
     definition: sequential([{ type: 'Dense', units: 3, activation: 'softmax' }], [5, 4]), outputs: [{ loss: crossentropy, shape: [5, 3] }], fuses: true,
+  }],
+  ['Dense(softmax) with sparse labels and an ignored class', {
+    definition: sequential([{ type: 'Dense', units: 8, activation: 'relu' }, { type: 'Dense', units: 4, activation: 'softmax' }]),
+    outputs: [{ loss: sparseCrossentropy, shape: [1] }], fuses: true,
   }],
   ['Dense(softmax) with an activity regularizer: not fused', {
     definition: sequential([{ type: 'Dense', units: 3, activation: 'softmax', activityRegularizer: { type: 'L2', l2: 0.01 } }]),
@@ -114,6 +119,7 @@ function train({ definition, outputs }: Case, fused: boolean, steps = 4) {
   for (let s = 0; s < steps; s++) {
     const x = { shape: [BATCH, ...inputShape], data: testInputs(BATCH * perSample, 2, 10 + s) };
     const ys = outputs.map(({ loss, shape }, k) => {
+      if (loss === sparseCrossentropy) return { shape: [BATCH, 1], data: Array.from({ length: BATCH }, (_, i) => (i * 7 + s) % 4) };
       const classes = shape[shape.length - 1]!;
       const rows = (BATCH * shape.reduce((a, d) => a * d, 1)) / classes;
       return { shape: [BATCH, ...shape], data: loss === 'mse' ? testInputs(rows * classes, 1, 30 + s + k) : oneHot(rows, classes, 40 + s) };
