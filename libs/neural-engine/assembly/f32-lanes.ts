@@ -33,3 +33,21 @@
 @inline export function div4(a: v128, b: v128): v128 { return f32x4.div(a, b); }
 // @ts-ignore: decorator
 @inline export function sqrt4(a: v128): v128 { return f32x4.sqrt(a); }
+
+/**
+ * x with its subnormal lanes flushed to zero of the same sign (NaN and infinities kept): what a slot stores, so that no
+ * later step computes on a subnormal. x86 takes a slow path for subnormal operands and results (Adam with a moment
+ * decaying through them ran 3× slower), and TensorFlow flushes them on the CPU anyway. A lane is zero or subnormal
+ * exactly when its exponent bits are all zero; those lanes keep only their sign bit.
+ */
+// @ts-ignore: decorator
+@inline export function flush4(x: v128): v128 {
+  const tiny = i32x4.eq(v128.and(x, i32x4.splat(0x7f800000)), i32x4.splat(0));
+  return v128.andnot(x, v128.and(tiny, i32x4.splat(0x7fffffff)));
+}
+
+/** put4 of a slot's new value, flushed (flush4); returns what is stored. */
+// @ts-ignore: decorator
+@inline export function keep4(p: usize, x: v128, quad: bool): v128 {
+  return put4(p, flush4(x), quad);
+}

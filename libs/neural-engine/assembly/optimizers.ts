@@ -5,7 +5,9 @@
  *
  * In f32, four lanes at a time: Adam, RMSprop, Adagrad, Adamax, Nadam, Adadelta. As Keras and TF.js compute for float32
  * variables and as their JS loops do for Float32Array storage (every operation rounded to float32); f32x4 division and
- * square root have about three times the throughput of f64x2 ones, which were most of these kernels' time.
+ * square root have about three times the throughput of f64x2 ones, which were most of these kernels' time. Their slots
+ * store subnormal values as zero (keep4): a moment decaying through the subnormals (a weight whose input is always 0)
+ * made every later step take x86's slow path for them, 3× the time, and TensorFlow flushes them on the CPU as well.
  *
  * SGD (plain, momentum, Nesterov) and Lion compute in f64, two lanes at a time, rounding to f32 exactly where the JS
  * stores into a Float32Array (and going on with the rounded value, as the JS reads the slot back): their JS loops are
@@ -15,7 +17,7 @@
  * in lane 0 (lanes never mix, so their bits are the same).
  */
 
-import { add4, div4, ld4, mul4, put4, splat4, sqrt4, sub4 } from './f32-lanes';
+import { add4, div4, keep4, ld4, mul4, put4, splat4, sqrt4, sub4 } from './f32-lanes';
 import { add, ld, mul, put, splat, sub } from './f64-lanes';
 
 // Rule codes: the index of each rule in OPTIMIZER_RULES (src/kernels/optimizer-updates.ts).
@@ -74,7 +76,7 @@ function adam(w: usize, g: usize, m: usize, v: usize, vHat: usize, alpha: f64, b
   const gi = ld4(g + o, quad);
   const mi = moment4(m + o, gi, c1, quad);
   let vi = moment4(v + o, mul4(gi, gi), c2, quad);
-  if (vHat) vi = put4(vHat + o, max4(ld4(vHat + o, quad), vi, nan), quad);
+  if (vHat) vi = keep4(vHat + o, max4(ld4(vHat + o, quad), vi, nan), quad);
   put4(w + o, sub4(ld4(w + o, quad), div4(mul4(mi, a), add4(sqrt4(vi), eps))), quad);
 }
 
@@ -124,14 +126,14 @@ function rmsprop(w: usize, g: usize, velocity: usize, momentum: usize, average: 
   lr: v128, rho: v128, c: v128, mu: v128, eps: v128,
 ): void {
   const gi = ld4(g + o, quad);
-  const vel = put4(velocity + o, add4(mul4(rho, ld4(velocity + o, quad)), mul4(mul4(c, gi), gi)), quad);
+  const vel = keep4(velocity + o, add4(mul4(rho, ld4(velocity + o, quad)), mul4(mul4(c, gi), gi)), quad);
   let denominator = add4(vel, eps);
   if (average) {
-    const avg = put4(average + o, add4(mul4(rho, ld4(average + o, quad)), mul4(c, gi)), quad);
+    const avg = keep4(average + o, add4(mul4(rho, ld4(average + o, quad)), mul4(c, gi)), quad);
     denominator = add4(sub4(vel, mul4(avg, avg)), eps);
   }
   let increment = div4(mul4(lr, gi), sqrt4(denominator));
-  if (momentum) increment = put4(momentum + o, add4(mul4(mu, ld4(momentum + o, quad)), increment), quad);
+  if (momentum) increment = keep4(momentum + o, add4(mul4(mu, ld4(momentum + o, quad)), increment), quad);
   put4(w + o, sub4(ld4(w + o, quad), increment), quad);
 }
 
@@ -147,7 +149,7 @@ function adagrad(w: usize, g: usize, acc: usize, lr: f64, epsilon: f64, i0: i32,
 // @ts-ignore: decorator
 @inline function adagradAt(o: usize, quad: bool, w: usize, g: usize, acc: usize, lr: v128, eps: v128): void {
   const gi = ld4(g + o, quad);
-  const a = put4(acc + o, add4(ld4(acc + o, quad), mul4(gi, gi)), quad);
+  const a = keep4(acc + o, add4(ld4(acc + o, quad), mul4(gi, gi)), quad);
   put4(w + o, sub4(ld4(w + o, quad), div4(mul4(lr, gi), sqrt4(add4(a, eps)))), quad);
 }
 
@@ -168,7 +170,7 @@ function adamax(w: usize, g: usize, m: usize, u: usize, lr: f64, beta1: f64, bet
 @inline function adamaxAt(o: usize, quad: bool, w: usize, g: usize, m: usize, u: usize, lr: v128, c1: v128, b2: v128, eps: v128, correction: v128, nan: v128): void {
   const gi = ld4(g + o, quad);
   const mi = moment4(m + o, gi, c1, quad);
-  const ui = put4(u + o, max4(mul4(b2, ld4(u + o, quad)), f32x4.abs(gi), nan), quad);
+  const ui = keep4(u + o, max4(mul4(b2, ld4(u + o, quad)), f32x4.abs(gi), nan), quad);
   put4(w + o, sub4(ld4(w + o, quad), div4(mul4(lr, mi), mul4(correction, add4(ui, eps)))), quad);
 }
 
@@ -221,10 +223,10 @@ function adadelta(w: usize, g: usize, accGrad: usize, accDelta: usize, lr: f64, 
 // @ts-ignore: decorator
 @inline function adadeltaAt(o: usize, quad: bool, w: usize, g: usize, accGrad: usize, accDelta: usize, lr: v128, rho: v128, c: v128, eps: v128): void {
   const gi = ld4(g + o, quad);
-  const ag = put4(accGrad + o, add4(mul4(rho, ld4(accGrad + o, quad)), mul4(mul4(c, gi), gi)), quad);
+  const ag = keep4(accGrad + o, add4(mul4(rho, ld4(accGrad + o, quad)), mul4(mul4(c, gi), gi)), quad);
   const ad = ld4(accDelta + o, quad);
   const delta = div4(f32x4.neg(mul4(sqrt4(add4(ad, eps)), gi)), sqrt4(add4(ag, eps)));
-  put4(accDelta + o, add4(mul4(rho, ad), mul4(mul4(c, delta), delta)), quad);
+  keep4(accDelta + o, add4(mul4(rho, ad), mul4(mul4(c, delta), delta)), quad);
   put4(w + o, add4(ld4(w + o, quad), mul4(lr, delta)), quad);
 }
 
@@ -255,11 +257,11 @@ function lion(w: usize, g: usize, m: usize, lr: f64, beta1: f64, beta2: f64, i0:
   return v128.bitselect(f64x2.splat(-1), positive, f64x2.lt(x, zero));
 }
 
-/** The moment estimate at `p` moved towards x: s + (x - s)·c (c = 1 - β) in f32, stored; returns it. */
+/** The moment estimate at `p` moved towards x: s + (x - s)·c (c = 1 - β) in f32, stored flushed; returns it. */
 // @ts-ignore: decorator
 @inline function moment4(p: usize, x: v128, c: v128, quad: bool): v128 {
   const s = ld4(p, quad);
-  return put4(p, add4(s, mul4(sub4(x, s), c)), quad);
+  return keep4(p, add4(s, mul4(sub4(x, s), c)), quad);
 }
 
 /**

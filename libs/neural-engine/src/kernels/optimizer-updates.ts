@@ -10,6 +10,7 @@ import type { FloatArray } from '../tensor.js';
  * ÷ and √ of float32 operands the float64 result rounded to float32 is the correctly rounded float32 one), so the wasm
  * kernels can run four f32 lanes instead of two f64 ones, whose division and square root were most of their time. For
  * Float64Array storage (JsBackend('float64')) they compute in float64. Each keeps its former order of operations.
+ * Their float32 slots store subnormal values as zero (slot32).
  *
  * SGD (plain, momentum, Nesterov) and Lion are still the optimizers' former loops verbatim, whatever the storage: every
  * term in float64, in the same order, rounded only where it is stored (and a slot read back after its store reads the
@@ -49,6 +50,16 @@ type Update<R extends OptimizerRule> = (w: FloatArray, g: FloatArray, s: Slots<F
 
 const { fround } = Math;
 
+/** The smallest normal float32, 2^-126. */
+const MIN_NORMAL_F32 = 1.1754943508222875e-38;
+
+/**
+ * A float32 slot's new value as it is stored: subnormal values flushed to zero of the same sign (NaN and infinities
+ * kept), as the wasm kernels' keep4 does. Computing on subnormals takes x86's slow path (Adam ran 3× slower once a
+ * moment decayed into them), and TensorFlow flushes them on the CPU too.
+ */
+const slot32 = (x: number): number => (Math.abs(x) < MIN_NORMAL_F32 ? x * 0 : x);
+
 /** `f32` for float32 storage, else `f64`: each precision its own loop, so V8 compiles each for one array type. */
 const byPrecision = <R extends OptimizerRule>(f32: Update<R>, f64: Update<R>): Update<R> =>
   (w, g, s, c, start, end) => (w instanceof Float32Array ? f32 : f64)(w, g, s, c, start, end);
@@ -63,12 +74,12 @@ const adam32: Update<'adam'> = (w, g, [m, v, vHat], { alpha, beta1, beta2, epsil
   const [a, c1, c2, eps] = [fround(alpha), fround(1 - beta1), fround(1 - beta2), fround(epsilon)];
   for (let i = start; i < end; i++) {
     const gi = g[i]!;
-    const mi = fround(m![i]! + fround(fround(gi - m![i]!) * c1));
-    let vi = fround(v![i]! + fround(fround(fround(gi * gi) - v![i]!) * c2));
+    const mi = slot32(fround(m![i]! + fround(fround(gi - m![i]!) * c1)));
+    let vi = slot32(fround(v![i]! + fround(fround(fround(gi * gi) - v![i]!) * c2)));
     m![i] = mi;
     v![i] = vi;
     if (vHat) {
-      vi = Math.max(vHat[i]!, vi);
+      vi = slot32(Math.max(vHat[i]!, vi));
       vHat[i] = vi;
     }
     w[i] = w[i]! - fround(fround(mi * a) / fround(fround(Math.sqrt(vi)) + eps));
@@ -122,11 +133,11 @@ const rmsprop32: Update<'rmsprop'> = (w, g, [velocity, momentum, average], { lr,
   const [l, r, c, m, eps] = [fround(lr), fround(rho), fround(1 - rho), fround(mu), fround(epsilon)];
   for (let i = start; i < end; i++) {
     const gi = g[i]!;
-    const vel = fround(fround(r * velocity![i]!) + fround(fround(c * gi) * gi));
+    const vel = slot32(fround(fround(r * velocity![i]!) + fround(fround(c * gi) * gi)));
     velocity![i] = vel;
     let denominator: number;
     if (average) {
-      const avg = fround(fround(r * average[i]!) + fround(c * gi));
+      const avg = slot32(fround(fround(r * average[i]!) + fround(c * gi)));
       average[i] = avg;
       denominator = fround(fround(vel - fround(avg * avg)) + eps);
     } else {
@@ -134,7 +145,7 @@ const rmsprop32: Update<'rmsprop'> = (w, g, [velocity, momentum, average], { lr,
     }
     const increment = fround(fround(l * gi) / fround(Math.sqrt(denominator)));
     if (momentum) {
-      const mom = fround(fround(m * momentum[i]!) + increment);
+      const mom = slot32(fround(fround(m * momentum[i]!) + increment));
       momentum[i] = mom;
       w[i] = w[i]! - mom;
     } else {
@@ -172,7 +183,7 @@ const adagrad32: Update<'adagrad'> = (w, g, [acc], { lr, epsilon }, start, end) 
   const [l, eps] = [fround(lr), fround(epsilon)];
   for (let i = start; i < end; i++) {
     const gi = g[i]!;
-    const a = fround(acc![i]! + fround(gi * gi));
+    const a = slot32(fround(acc![i]! + fround(gi * gi)));
     acc![i] = a;
     w[i] = w[i]! - fround(fround(l * gi) / fround(Math.sqrt(fround(a + eps))));
   }
@@ -196,8 +207,8 @@ const adamax32: Update<'adamax'> = (w, g, [m, u], { lr, beta1, beta2, epsilon, c
   const [l, c1, b2, eps, k] = [fround(lr), fround(1 - beta1), fround(beta2), fround(epsilon), fround(correction)];
   for (let i = start; i < end; i++) {
     const gi = g[i]!;
-    const mi = fround(m![i]! + fround(fround(gi - m![i]!) * c1));
-    const ui = Math.max(fround(b2 * u![i]!), Math.abs(gi));
+    const mi = slot32(fround(m![i]! + fround(fround(gi - m![i]!) * c1)));
+    const ui = slot32(Math.max(fround(b2 * u![i]!), Math.abs(gi)));
     m![i] = mi;
     u![i] = ui;
     w[i] = w[i]! - fround(fround(l * mi) / fround(k * fround(ui + eps)));
@@ -226,8 +237,8 @@ const nadam32: Update<'nadam'> = (w, g, [m, v], { lr, beta1, beta2, epsilon, uT,
   const [un, dn, cg, dt, dv] = [fround(uNext), fround(1 - productT * uNext), fround(1 - uT), fround(1 - productT), fround(1 - beta2Power)];
   for (let i = start; i < end; i++) {
     const gi = g[i]!;
-    const mi = fround(m![i]! + fround(fround(gi - m![i]!) * c1));
-    const vi = fround(v![i]! + fround(fround(fround(gi * gi) - v![i]!) * c2));
+    const mi = slot32(fround(m![i]! + fround(fround(gi - m![i]!) * c1)));
+    const vi = slot32(fround(v![i]! + fround(fround(fround(gi * gi) - v![i]!) * c2)));
     m![i] = mi;
     v![i] = vi;
     const mHat = fround(fround(fround(un * mi) / dn) + fround(fround(cg * gi) / dt));
@@ -259,11 +270,11 @@ const adadelta32: Update<'adadelta'> = (w, g, [accGrad, accDelta], { lr, rho, ep
   const [l, r, c, eps] = [fround(lr), fround(rho), fround(1 - rho), fround(epsilon)];
   for (let i = start; i < end; i++) {
     const gi = g[i]!;
-    const ag = fround(fround(r * accGrad![i]!) + fround(fround(c * gi) * gi));
+    const ag = slot32(fround(fround(r * accGrad![i]!) + fround(fround(c * gi) * gi)));
     accGrad![i] = ag;
     const ad = accDelta![i]!;
     const delta = fround(-fround(fround(Math.sqrt(fround(ad + eps))) * gi) / fround(Math.sqrt(fround(ag + eps))));
-    accDelta![i] = fround(r * ad) + fround(fround(c * delta) * delta);
+    accDelta![i] = slot32(fround(fround(r * ad) + fround(fround(c * delta) * delta)));
     w[i] = w[i]! + fround(l * delta);
   }
 };

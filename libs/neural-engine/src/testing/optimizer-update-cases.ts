@@ -54,6 +54,15 @@ export interface UpdateState {
   slots: (Float32Array | null)[];
 }
 
+/**
+ * Slot values at the edge of the subnormals, paired with a zero gradient (after the edges) so that updates land on
+ * both sides of it (the float32 rules store subnormals as zero): the smallest normal and above, a subnormal, the
+ * smallest subnormal.
+ */
+const TINY = [1.1754944e-38, -1.3e-38, 5e-39, -1e-45];
+
+const isSigned = (c: UpdateCase, name: string): boolean => SIGNED.has(name) || SIGNED.has(`${c.rule} ${name}`);
+
 /** A state of n elements for `c`: random history, edge values at both ends of the gradient (lanes 0 and 1, and the tail). */
 export function updateState(c: UpdateCase, n: number, rng: Rng): UpdateState {
   const f = (min: number, max: number): Float32Array => Float32Array.from({ length: n }, () => rng.uniformRange(min, max));
@@ -62,7 +71,7 @@ export function updateState(c: UpdateCase, n: number, rng: Rng): UpdateState {
   const names: readonly string[] = OPTIMIZER_RULES[c.rule].slots;
   const slots = names.map((name, i) => {
     if (!c.present[i]) return null;
-    const signed = SIGNED.has(name) || SIGNED.has(`${c.rule} ${name}`);
+    const signed = isSigned(c, name);
     const s = signed ? f(-0.5, 0.5) : f(0, 2);
     if (n > 1) [s[0], s[1]] = [0, signed ? -0 : 0];
     return s;
@@ -71,6 +80,12 @@ export function updateState(c: UpdateCase, n: number, rng: Rng): UpdateState {
     if (i < n) g[i] = edge;
     if (n >= 2 * EDGES.length) g[n - 1 - i] = edge;
   });
+  if (n >= 2 * EDGES.length + TINY.length) {
+    TINY.forEach((v, k) => {
+      g[EDGES.length + k] = 0;
+      slots.forEach((s, i) => s && (s[EDGES.length + k] = isSigned(c, names[i]!) ? v : Math.abs(v)));
+    });
+  }
   if (n > 1) [w[0], w[1]] = [-0, -0];
   return { w, g, slots };
 }

@@ -31,6 +31,7 @@ export interface KernelExports {
   sumRows(x: number, out: number, rows: number, cols: number, colStart: number, colEnd: number): void;
   axpy(target: number, alpha: number, x: number, start: number, end: number): void;
   scale(x: number, s: number, out: number, start: number, end: number): void;
+  fill(x: number, value: number, start: number, end: number): void;
   elementwise(op: number, a: number, b: number, out: number, start: number, end: number): void;
   keepMask(state: number, mask: number, n: number, rate: number, keep: number): void;
   reluForward(x: number, y: number, start: number, end: number): void;

@@ -71,6 +71,13 @@ export function scale(ctx: KernelContext, x: WasmF32, s: number, out: WasmF32, r
   ctx.exports.scale(x.ptr, s, out.ptr, i0, i1);
 }
 
+/** x[i] = value (rounded to f32) for the elements in `range`. */
+export function fill(ctx: KernelContext, x: WasmF32, value: number, range: Range = {}): void {
+  check(ctx, 'fill target', x, x.length);
+  const [i0, i1] = span(range, x.length, 'fill elements');
+  ctx.exports.fill(x.ptr, value, i0, i1);
+}
+
 /** The element-wise ops of the module's `elementwise`, by their codes there. */
 export const ELEMENTWISE = { add: 0, multiply: 1 } as const;
 export type ElementwiseOp = keyof typeof ELEMENTWISE;

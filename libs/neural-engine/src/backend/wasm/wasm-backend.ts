@@ -277,8 +277,15 @@ export class WasmBackend extends JsBackend {
       t = this.steps.take(shape, size);
     }
     if (!t) return super.allocate(shape, zeroed);
-    if (zeroed) t.data.fill(0);
+    if (zeroed) this.fill(t, 0);
     return t;
+  }
+
+  /** In the memory by the kernel (a memset for zeros): JS's fill on a shared buffer stores element by element. */
+  override fill(t: Tensor, value: number): void {
+    const block = this.resident.blockOf(t.data);
+    if (!block || t.size === 0) return super.fill(t, value);
+    this.kernels.fill(block, value);
   }
 
   override matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}, out?: Tensor): Tensor {

@@ -112,6 +112,11 @@ export class WasmKernels {
     rowKernels.elementwise(this, op, a, b, out, range);
   }
 
+  /** x = value, every element in `range`. */
+  fill(x: WasmF32, value: number, range?: rowKernels.Range): void {
+    rowKernels.fill(this, x, value, range);
+  }
+
   /** out = x · s. */
   scale(x: WasmF32, s: number, out: WasmF32, range?: rowKernels.Range): void {
     rowKernels.scale(this, x, s, out, range);
