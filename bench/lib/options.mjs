@@ -9,8 +9,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --python PATH          Python with PyTorch (default /usr/bin/python3, Debian's, where apt puts python3-torch)
   --train-seconds S      time budget of the timed training window (default 4)
   --infer-seconds S      time budget of the timed inference window (default 2)
-  --max-batches N        at most N timed batches per window (default 200)
-  --warmup N             warm-up batches before each window (default 3, bounded by 2 s)
+  --max-batches N        at most N timed batches per window (default 1000)
+  --warmup N             warm-up batches before each window (default 30, bounded by 2 s)
   --out PATH             JSON output (default bench/results/latest.json; smoke.json with --smoke)
   --smoke                self-check: 1 run, batch 4, 1 warm-up, 2 batches, 1 s windows; figures are meaningless
   --no-gemm              do not run bench/gemm.mjs at the end
@@ -44,8 +44,8 @@ export function parseOptions(argv) {
     python: '/usr/bin/python3',
     trainSeconds: 4,
     inferSeconds: 2,
-    maxBatches: 200,
-    warmup: 3,
+    maxBatches: 1000,
+    warmup: 30,
     warmupSeconds: 2,
     out: null,
     smoke: false,
