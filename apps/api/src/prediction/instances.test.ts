@@ -31,6 +31,12 @@ describe('readPredictionInputs', () => {
     expect(shape.message).toBe("instances[0][0] should be an array of 2 (the model's input shape is [2,2], or give 4 values flat); received 3 values");
     const named = await failure(readPredictionInputs({ instances: [{ a: [1, 2], b: [Infinity] }] }, pair, 10));
     expect(named.message).toBe('instances[0].b[0]: expected a finite number, received Infinity');
+    // Finite in the JSON, infinite in float32: refused here rather than by the model.
+    const huge = await failure(readPredictionInputs({ instances: [[1, 2, 3, 4], [1, -1e39, 3, 4]] }, single, 10));
+    expect(huge.message).toBe("instances[1][1]: expected a number within float32's range (±3.4e38), received -1e+39");
+    const hugeNested = await failure(readPredictionInputs({ instances: [[[1, 2], [3, 1e300]]] }, single, 10));
+    expect(hugeNested.message).toBe("instances[0][1][1]: expected a number within float32's range (±3.4e38), received 1e+300");
+    expect([...(await readPredictionInputs({ instances: [[3.4e38, -3.4e38, 1, 2]] }, single, 10)).inputs[0]!]).toEqual([3.4e38, -3.4e38, 1, 2].map(Math.fround));
     const column = await failure(readPredictionInputs({ inputs: { a: [[1, 2]], b: [[1], [2]] } }, pair, 10));
     expect(column.message).toBe('inputs.b has 2 samples; the other inputs have 1');
   });

@@ -13,7 +13,9 @@ const describe = (shape: readonly number[]) => `[${shape.join(',')}]`;
 
 function numberError(value: unknown, path: string): AppError {
   const received = typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? String(value));
-  return new AppError(422, 'INVALID_INSTANCES', `${path}: expected a finite number, received ${received}`);
+  // A finite number whose float32 is infinite (models compute in float32).
+  const expected = Number.isFinite(value) ? "a number within float32's range (±3.4e38)" : 'a finite number';
+  return new AppError(422, 'INVALID_INSTANCES', `${path}: expected ${expected}, received ${received}`);
 }
 
 /**
@@ -27,6 +29,7 @@ function writeSample(value: unknown, shape: readonly number[], size: number, out
       const v: unknown = value[i];
       if (typeof v !== 'number' || !Number.isFinite(v)) break;
       out[offset + i] = v;
+      if (!Number.isFinite(out[offset + i])) break;
     }
     if (i === size) return;
     // A flat sample with a bad value: name that value (a nested sample falls through to the walk below).
@@ -38,7 +41,8 @@ function writeSample(value: unknown, shape: readonly number[], size: number, out
   const walk = (v: unknown, depth: number): void => {
     if (depth === shape.length) {
       if (typeof v !== 'number' || !Number.isFinite(v)) throw numberError(v, at());
-      out[offset + written++] = v;
+      out[offset + written] = v;
+      if (!Number.isFinite(out[offset + written++])) throw numberError(v, at());
       return;
     }
     if (!Array.isArray(v) || v.length !== shape[depth]) {
