@@ -200,7 +200,7 @@ export abstract class Layer {
   /**
    * Whether the layer ends in a softmax over the last axis and its backward pass can start from dL/d(logits), the
    * softmax's input, instead of dL/dy: a categorical crossentropy loss on its output then hands it that gradient
-   * directly (training/softmax-crossentropy.ts), which is one pass instead of three.
+   * directly (kernels/softmax-crossentropy.ts), which is one pass instead of three.
    */
   takesLogitsGradient(): boolean {
     return false;

@@ -22,6 +22,8 @@ export class Functional extends Model {
   private readonly declaredInputShapes: Shape[];
   private readonly order: { node: GraphNode; layer: Layer }[];
   private readonly outputs: TensorRef[];
+  /** Per layer name: how many places read its outputs (layers' inbound and the model's outputs). */
+  private readonly readers = new Map<string, number>();
 
   private constructor(def: FunctionalDefinition, options: ModelOptions) {
     super(options, 'functional');
@@ -35,6 +37,7 @@ export class Functional extends Model {
     this.order = graph.order.map((node) => ({ node, layer: this.layers[node.index]! }));
     this.outputs = graph.outputs;
     this.outputNames = graph.outputs.map((r) => (r.output === 0 ? r.name : `${r.name}_${r.output}`));
+    for (const r of [...graph.order.flatMap((node) => node.inbound), ...graph.outputs]) this.readers.set(r.name, (this.readers.get(r.name) ?? 0) + 1);
     this.build();
   }
 
@@ -105,9 +108,7 @@ export class Functional extends Model {
     if (!ref || ref.isInput) return false;
     const layer = this.layerNamed(ref.name);
     // The gradient that reaches the layer must be this output's alone: no other output or layer reads the tensor.
-    const readers = this.order.flatMap(({ node }) => node.inbound).filter((r) => r.name === ref.name).length
-      + this.outputs.filter((r) => r.name === ref.name).length;
-    return layer.outputShapes.length === 1 && readers === 1 && layer.takesLogitsGradient();
+    return layer.outputShapes.length === 1 && this.readers.get(ref.name) === 1 && layer.takesLogitsGradient();
   }
 
   getDefinition(): ModelDefinition {
