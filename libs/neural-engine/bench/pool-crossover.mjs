@@ -8,12 +8,12 @@ import { Sequential } from '../dist/index.js';
 import { WasmBackend } from '../dist/backend/wasm/wasm-backend.js';
 import { windowGeometry } from '../dist/kernels/window-geometry.js';
 
-const SPIN = 20_000; // ≈ 20–40 µs of polling on this machine
+const SPIN = 100; // µs of polling before sleeping, on either side
 const always = { gemmThreshold: 0, windowThreshold: 0, rowThreshold: 0 };
 const split0 = { gemmSplitThreshold: 0, windowSplitThreshold: 0, rowSplitThreshold: 0 };
 const one = WasmBackend.create({ ...always, threads: 1 });
-const two = WasmBackend.create({ ...always, ...split0, threads: 2, workerSpin: 0, callerSpin: 0 });
-const spin = WasmBackend.create({ ...always, ...split0, threads: 2, workerSpin: SPIN, callerSpin: SPIN });
+const two = WasmBackend.create({ ...always, ...split0, threads: 2, workerSpinMicros: 0, callerSpinMicros: 0 });
+const spin = WasmBackend.create({ ...always, ...split0, threads: 2, workerSpinMicros: SPIN, callerSpinMicros: SPIN });
 await Promise.all([two.ready(), spin.ready()]);
 
 function random(backend, shape) {
@@ -56,7 +56,7 @@ const row = (label, work, f) => {
 };
 const header = (what) => console.log(`\n${what.padEnd(26)} ${'work'.padStart(10)} ${'1 thr µs'.padStart(9)} ${'2 thr µs'.padStart(9)} ${'2+spin'.padStart(9)}   speed-up (2, 2+spin)`);
 
-console.log(`node ${process.version}; load average: ${readFileSync('/proc/loadavg', 'utf8').trim()}; spin = ${SPIN} polls`);
+console.log(`node ${process.version}; load average: ${readFileSync('/proc/loadavg', 'utf8').trim()}; polling ${SPIN} µs`);
 header('matmul m×k×n (NN, TN)');
 for (const [m, k, n] of [[8, 64, 64], [16, 64, 64], [32, 64, 64], [32, 128, 128], [64, 128, 128], [64, 256, 128], [64, 784, 128], [256, 784, 128]]) {
   for (const tA of [false, true]) {
@@ -111,7 +111,7 @@ if (!process.argv.includes('--no-training')) {
   const variants = {
     '1 thread': () => WasmBackend.create({ threads: 1 }),
     '2 threads': () => WasmBackend.create({ threads: 2 }),
-    '2 threads + spin': () => WasmBackend.create({ threads: 2, workerSpin: SPIN, callerSpin: SPIN }),
+    '2 threads + spin': () => WasmBackend.create({ threads: 2, workerSpinMicros: SPIN, callerSpinMicros: SPIN }),
     '2 threads, split all': () => WasmBackend.create({ threads: 2, ...split0 }),
   };
   const results = new Map();

@@ -89,15 +89,17 @@ export interface WasmBackendOptions extends SharedMemoryOptions {
    * 1× in the median (addRowVector 0.9–1.3×, sumRows 0.8–1.3×, axpy 0.4–1.0×, scale 0.7–1.8×). That was with the
    * copies; on resident tensors (no copies) W2's row ops (relu and its gradient, bias sums and adds over 0.35–1.4 M
    * floats) pay: W2 training at 2 threads gained 9 % with a threshold of 65,536 and of 262,144 alike (2 runs each, idle
-   * machine), while W1 and W3 stayed within noise (4 runs). Default 2^17.
+   * machine), while W1 and W3 stayed within noise (4 runs). Default 2^16: W1's Adam update of its 100,352 first-layer
+   * weights, split, took 134 µs a step at 2 threads against 208 unsplit (113 on one thread), each thread updating the
+   * rows of the gradient it computed.
    */
   rowSplitThreshold?: number;
   /** Milliseconds to wait for a worker's part before declaring it hung and replacing it (default 30 s). */
   workerTimeoutMs?: number;
-  /** Polls of its control word before a worker sleeps between ops (default WORKER_SPIN). */
-  workerSpin?: number;
-  /** Polls of a worker's control word before the caller sleeps waiting for its part (default CALLER_SPIN). */
-  callerSpin?: number;
+  /** Microseconds a worker polls for its next op before sleeping (default WORKER_SPIN_MICROS). */
+  workerSpinMicros?: number;
+  /** Microseconds the caller polls for a worker's part before sleeping on it (default CALLER_SPIN_MICROS). */
+  callerSpinMicros?: number;
   /**
    * Whether the calling thread, done with its part, computes the parts no worker has started yet (default true: a
    * worker the OS has not scheduled in time then costs nothing). false makes the workers compute every part they are
@@ -123,16 +125,18 @@ const DEFAULT_WINDOW_THRESHOLD = 4096;
 const DEFAULT_ROW_THRESHOLD = 1024;
 const DEFAULT_GEMM_SPLIT_THRESHOLD = 2 ** 21;
 const DEFAULT_WINDOW_SPLIT_THRESHOLD = 200_000;
-const DEFAULT_ROW_SPLIT_THRESHOLD = 2 ** 17;
+const DEFAULT_ROW_SPLIT_THRESHOLD = 2 ** 16;
 /**
- * Polls of the control word before sleeping. No spin: on this 2-core machine a spinning worker takes the core the
- * calling thread needs for the JS between kernels. Measured by pool-crossover.mjs with 20,000 polls (~20–40 µs) on
- * both sides: back-to-back small ops gain (hand-off 15–20 µs → 2–3 µs at load ≈ 4), but training loses — W1 batch 64
- * 0.98× of 1 thread with spin against 1.55× without, W3 0.73× against 1.21× — and at load ≈ 6 every spinning op
- * took 300–800 µs.
+ * Polling before sleeping, while the calling thread gets its CPU (pool/cpu-wait.ts). On the 2-vCPU VMs measured, a
+ * futex hand-off is slow: the notify that wakes a sleeping worker blocks the caller ~33 µs, the worker runs ~75 µs
+ * later, and its answer costs as much again; a W1 batch 256 product split in two took ~775 µs against ~670 with both
+ * sides polling (halves alone ~650). A worker that polls 1 ms after each part is still awake for the next op of a
+ * training step; the caller polls up to 0.2 ms for a worker's part. With one other busy process on the 2 cores,
+ * polling without the CPU-wait check made W1 batch 256 at 2 threads 0.70× of one thread (0.95× without polling); with
+ * the check, polling turns itself off there.
  */
-const WORKER_SPIN = 0;
-const CALLER_SPIN = 0;
+const WORKER_SPIN_MICROS = 1000;
+const CALLER_SPIN_MICROS = 200;
 
 type SplitKind = 'gemm' | 'window' | 'row';
 
@@ -192,8 +196,8 @@ export class WasmBackend extends JsBackend {
         callerExports: kernels.exports,
         workers: threads - 1,
         allocateScratch: () => kernels.allocateScratch(),
-        workerSpin: checkThreshold('workerSpin', options.workerSpin ?? WORKER_SPIN),
-        callerSpin: checkThreshold('callerSpin', options.callerSpin ?? CALLER_SPIN),
+        workerSpinMicros: checkThreshold('workerSpinMicros', options.workerSpinMicros ?? WORKER_SPIN_MICROS),
+        callerSpinMicros: checkThreshold('callerSpinMicros', options.callerSpinMicros ?? CALLER_SPIN_MICROS),
         steal: options.workStealing ?? true,
         ...(options.workerTimeoutMs === undefined ? {} : { timeoutMs: checkThreshold('workerTimeoutMs', options.workerTimeoutMs) }),
       });

@@ -5,6 +5,7 @@ import type { WasmMemory, WasmModule } from '../webassembly.js';
 import {
   CONTROL_SLOTS, DESCRIPTOR_FLOATS, Descriptor, ERROR_BYTES, MAX_ARGS, POOL_KERNELS, type PoolKernel, Slot, Status, WorkerState,
 } from './pool-protocol.js';
+import { CpuWait, procRunQueueClock } from './cpu-wait.js';
 import { SPLIT_SPECS, partition } from './split-specs.js';
 import { WORKER_SOURCE } from './worker-source.js';
 
@@ -28,9 +29,15 @@ export interface KernelPoolOptions {
   readonly workers: number;
   /** A gemm scratch buffer for one worker (only the owning thread allocates). */
   readonly allocateScratch: () => WasmF32;
-  /** Polls of the control word before sleeping on it, worker side (between ops) and caller side (waiting). */
-  readonly workerSpin?: number;
-  readonly callerSpin?: number;
+  /**
+   * Microseconds a worker polls its control word for the next op before sleeping on it, and the caller polls a
+   * worker's DONE word before sleeping on it (see spinUntil). Default 0: sleep at once. Neither side polls while the
+   * calling thread waits for a CPU (`cpuWait`).
+   */
+  readonly workerSpinMicros?: number;
+  readonly callerSpinMicros?: number;
+  /** Says whether the calling thread waits for a CPU (default: a CpuWait on /proc, see cpu-wait.ts). */
+  readonly cpuWait?: Pick<CpuWait, 'check'>;
   /** Milliseconds the caller waits for a worker's part before declaring it hung (default 30 s). */
   readonly timeoutMs?: number;
   /**
@@ -42,7 +49,8 @@ export interface KernelPoolOptions {
 
 /**
  * Counters of what the pool did: split ops; parts computed by workers; parts the caller computed for absent workers;
- * parts posted to a worker that the caller took back before the worker started them; workers replaced.
+ * parts posted to a worker that the caller took back before the worker started them; workers replaced; times polling
+ * was turned off because the calling thread waited for a CPU.
  */
 export interface PoolStats {
   splitOps: number;
@@ -50,6 +58,7 @@ export interface PoolStats {
   inlineParts: number;
   stolenParts: number;
   replacedWorkers: number;
+  pollingPauses: number;
 }
 
 interface WorkerSlot {
@@ -74,22 +83,46 @@ interface Posted {
 /** Sleep slices of a wait, so a hung worker is noticed within about one slice of the timeout. */
 const WAIT_SLICE_MS = 100;
 const DEFAULT_TIMEOUT_MS = 30_000;
+/**
+ * The calling thread's run-queue wait is sampled every CPU_WAIT_WINDOW_MS; above CPU_WAIT_SHARE of the window nobody
+ * polls for the next CPU_WAIT_HOLD_MS. Polling itself makes the caller wait a little (its own isolate's GC threads
+ * need a core too): training W1 and W3 at 2 threads alone on 2 cores with polling always on, 100 ms windows showed a
+ * median share of 0.03–0.05 and a 90th percentile of 0.10–0.20; with one other busy process, 10th percentile 0.35,
+ * median 0.46. (25 ms windows were too noisy: a 90th percentile of 0.15–0.23 alone.)
+ */
+const CPU_WAIT_WINDOW_MS = 100;
+const CPU_WAIT_SHARE = 0.25;
+const CPU_WAIT_HOLD_MS = 1000;
 const decoder = new TextDecoder();
 
 export class KernelPool {
   /** Participants of a split op: the workers and the calling thread. */
   readonly threads: number;
-  readonly stats: PoolStats = { splitOps: 0, workerParts: 0, inlineParts: 0, stolenParts: 0, replacedWorkers: 0 };
+  readonly stats: PoolStats = { splitOps: 0, workerParts: 0, inlineParts: 0, stolenParts: 0, replacedWorkers: 0, pollingPauses: 0 };
   private readonly slots: WorkerSlot[] = [];
   private readonly args: number[] = [];
   private closing: Promise<void> | undefined;
   private readonly timeoutMs: number;
+  private readonly cpuWait: Pick<CpuWait, 'check'>;
+  /** Whether the two sides may poll now (no polling configured: never). */
+  private polling: boolean;
 
   constructor(private readonly options: KernelPoolOptions) {
     const { workers } = options;
     if (!Number.isInteger(workers) || workers < 1) throw new RangeError(`KernelPool workers = ${workers}: expected a positive integer`);
     this.threads = workers + 1;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.cpuWait = options.cpuWait ?? new CpuWait(procRunQueueClock, CPU_WAIT_WINDOW_MS, CPU_WAIT_SHARE, CPU_WAIT_HOLD_MS);
+    this.polling = this.pollingConfigured;
+  }
+
+  /** Whether the two sides poll before sleeping now: configured to, and the calling thread gets its CPU. */
+  get pollsNow(): boolean {
+    return this.polling;
+  }
+
+  private get pollingConfigured(): boolean {
+    return (this.options.workerSpinMicros ?? 0) > 0 || (this.options.callerSpinMicros ?? 0) > 0;
   }
 
   /** Whether close() was called. */
@@ -118,6 +151,7 @@ export class KernelPool {
     const start = args[spec.range] ?? 0;
     const end = args[spec.range + 1] ?? 0;
     this.start();
+    this.updatePolling();
     const parts = partition(start, end, this.threads, spec.align);
     const posted: Posted[] = [];
     const inline: [number, number][] = parts.slice(0, 1);
@@ -182,6 +216,16 @@ export class KernelPool {
     return this.closing;
   }
 
+  /** Turns polling off on both sides while the calling thread waits for a CPU, and back on when it no longer does. */
+  private updatePolling(): void {
+    if (!this.pollingConfigured) return;
+    const polling = !this.cpuWait.check(performance.now());
+    if (polling === this.polling) return;
+    this.polling = polling;
+    if (!polling) this.stats.pollingPauses++;
+    for (const slot of this.slots) Atomics.store(slot.control, Slot.SPIN, polling ? 1 : 0);
+  }
+
   private start(): void {
     if (this.slots.length > 0 || this.closed) return;
     for (let i = 0; i < this.options.workers; i++) this.slots.push(this.spawn(this.options.allocateScratch()));
@@ -193,6 +237,8 @@ export class KernelPool {
 
   private spawn(scratch: WasmF32): WorkerSlot {
     const control = new SharedArrayBuffer(CONTROL_SLOTS * 4);
+    const controlWords = new Int32Array(control);
+    controlWords[Slot.SPIN] = this.polling ? 1 : 0;
     const descriptor = new SharedArrayBuffer(DESCRIPTOR_FLOATS * 8);
     const error = new SharedArrayBuffer(ERROR_BYTES);
     const worker = new Worker(WORKER_SOURCE, {
@@ -205,14 +251,14 @@ export class KernelPool {
         error,
         scratch: scratch.ptr,
         kernels: POOL_KERNELS,
-        spin: this.options.workerSpin ?? 0,
+        spinMs: (this.options.workerSpinMicros ?? 0) / 1000,
       },
     });
     // Never keeps the process alive: a pool nobody closed must not hang the end of a program or a test run.
     worker.unref();
     const slot: WorkerSlot = {
       worker,
-      control: new Int32Array(control),
+      control: controlWords,
       descriptor: new Float64Array(descriptor),
       error: new Uint8Array(error),
       scratch,
@@ -255,8 +301,7 @@ export class KernelPool {
   /** Waits for a posted part; returns its failure (after replacing the worker), or nothing. */
   private collect(p: Posted, name: PoolKernel): { index: number; part: [number, number]; message: string; detail: string }[] {
     const { control } = p.slot;
-    const spin = this.options.callerSpin ?? 0;
-    for (let i = 0; i < spin && Atomics.load(control, Slot.DONE) !== p.request; i++);
+    if (this.polling) spinUntil(control, Slot.DONE, p.request, (this.options.callerSpinMicros ?? 0) / 1000);
     const deadline = performance.now() + this.timeoutMs;
     for (;;) {
       const done = Atomics.load(control, Slot.DONE);
@@ -288,6 +333,20 @@ export class KernelPool {
     if (this.closed) return;
     this.slots[index] = this.spawn(hung ? this.options.allocateScratch() : old.scratch);
   }
+}
+
+/**
+ * Polls `control[slot]` until it equals `value` or `ms` milliseconds have passed (the clock read once per 64 polls).
+ * A wait that ends while polling costs no futex wake-up on either side: on the 2-vCPU VMs this was measured on, an
+ * Atomics.notify that wakes a sleeper blocks its caller ~33 µs and the sleeper runs ~75 µs later, twice per split op
+ * (post and answer); a notify with no sleeper is a lock and a list check.
+ */
+function spinUntil(control: Int32Array, slot: number, value: number, ms: number): void {
+  if (ms <= 0) return;
+  const until = performance.now() + ms;
+  do {
+    for (let i = 0; i < 64; i++) if (Atomics.load(control, slot) === value) return;
+  } while (performance.now() < until);
 }
 
 /** Claims a posted part for the caller: true unless its worker claimed it first. */

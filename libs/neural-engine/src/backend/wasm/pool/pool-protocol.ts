@@ -25,8 +25,10 @@ export const Slot = {
   ERROR_LENGTH: 4,
   /** The last REQUEST claimed, by the worker or by the caller. */
   CLAIM: 5,
+  /** 1 while the worker may poll for its next op before sleeping, 0 while the caller's thread waits for a CPU. */
+  SPIN: 6,
 } as const;
-export const CONTROL_SLOTS = 6;
+export const CONTROL_SLOTS = 7;
 
 export const Status = { OK: 0, FAILED: 1 } as const;
 
