@@ -1,19 +1,21 @@
 // Where splitting a WasmBackend op between threads starts to pay: per-call time (copies included) of matmul, the
 // window ops and the row ops at growing sizes, on 1 thread and on 2 threads with every op split (split thresholds 0,
-// workers ready), plus the same with a short spin before sleeping on either side. Then training samples/s of W1-W3 on
-// 1 and 2 threads at the chosen defaults, and with spin. Run from the built dist:
+// workers ready), plus the same polling before sleeping on either side. Then training samples/s of W1-W3 on
+// 1 thread, 2 threads sleeping between ops, and 2 threads polling (the defaults). Run from the built dist:
 // `npx tsc -b libs/neural-engine && node libs/neural-engine/bench/pool-crossover.mjs [--no-training]`. Not a test.
 import { readFileSync } from 'node:fs';
 import { Sequential } from '../dist/index.js';
 import { WasmBackend } from '../dist/backend/wasm/wasm-backend.js';
 import { windowGeometry } from '../dist/kernels/window-geometry.js';
 
-const SPIN = 100; // µs of polling before sleeping, on either side
+// µs of polling before sleeping, worker and caller side: WasmBackend's defaults (the 'two' backend sleeps at once).
+const WORKER_SPIN = 1000;
+const CALLER_SPIN = 200;
 const always = { gemmThreshold: 0, windowThreshold: 0, rowThreshold: 0 };
 const split0 = { gemmSplitThreshold: 0, windowSplitThreshold: 0, rowSplitThreshold: 0 };
 const one = WasmBackend.create({ ...always, threads: 1 });
 const two = WasmBackend.create({ ...always, ...split0, threads: 2, workerSpinMicros: 0, callerSpinMicros: 0 });
-const spin = WasmBackend.create({ ...always, ...split0, threads: 2, workerSpinMicros: SPIN, callerSpinMicros: SPIN });
+const spin = WasmBackend.create({ ...always, ...split0, threads: 2, workerSpinMicros: WORKER_SPIN, callerSpinMicros: CALLER_SPIN });
 await Promise.all([two.ready(), spin.ready()]);
 
 function random(backend, shape) {
@@ -56,7 +58,7 @@ const row = (label, work, f) => {
 };
 const header = (what) => console.log(`\n${what.padEnd(26)} ${'work'.padStart(10)} ${'1 thr µs'.padStart(9)} ${'2 thr µs'.padStart(9)} ${'2+spin'.padStart(9)}   speed-up (2, 2+spin)`);
 
-console.log(`node ${process.version}; load average: ${readFileSync('/proc/loadavg', 'utf8').trim()}; polling ${SPIN} µs`);
+console.log(`node ${process.version}; load average: ${readFileSync('/proc/loadavg', 'utf8').trim()}; polling ${WORKER_SPIN} / ${CALLER_SPIN} µs (worker / caller)`);
 header('matmul m×k×n (NN, TN)');
 for (const [m, k, n] of [[8, 64, 64], [16, 64, 64], [32, 64, 64], [32, 128, 128], [64, 128, 128], [64, 256, 128], [64, 784, 128], [256, 784, 128]]) {
   for (const tA of [false, true]) {
@@ -110,8 +112,8 @@ if (!process.argv.includes('--no-training')) {
   // Default thresholds (the measured ones), pool on or off, spin on or off.
   const variants = {
     '1 thread': () => WasmBackend.create({ threads: 1 }),
-    '2 threads': () => WasmBackend.create({ threads: 2 }),
-    '2 threads + spin': () => WasmBackend.create({ threads: 2, workerSpinMicros: SPIN, callerSpinMicros: SPIN }),
+    '2 threads': () => WasmBackend.create({ threads: 2, workerSpinMicros: 0, callerSpinMicros: 0 }),
+    '2 threads + spin': () => WasmBackend.create({ threads: 2, workerSpinMicros: WORKER_SPIN, callerSpinMicros: CALLER_SPIN }),
     '2 threads, split all': () => WasmBackend.create({ threads: 2, ...split0 }),
   };
   const results = new Map();

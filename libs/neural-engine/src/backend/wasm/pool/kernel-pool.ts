@@ -104,6 +104,8 @@ export class KernelPool {
   private closing: Promise<void> | undefined;
   private readonly timeoutMs: number;
   private readonly cpuWait: Pick<CpuWait, 'check'>;
+  /** Whether either side is configured to poll at all. */
+  private readonly pollingConfigured: boolean;
   /** Whether the two sides may poll now (no polling configured: never). */
   private polling: boolean;
 
@@ -113,16 +115,13 @@ export class KernelPool {
     this.threads = workers + 1;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.cpuWait = options.cpuWait ?? new CpuWait(procRunQueueClock, CPU_WAIT_WINDOW_MS, CPU_WAIT_SHARE, CPU_WAIT_HOLD_MS);
+    this.pollingConfigured = (options.workerSpinMicros ?? 0) > 0 || (options.callerSpinMicros ?? 0) > 0;
     this.polling = this.pollingConfigured;
   }
 
   /** Whether the two sides poll before sleeping now: configured to, and the calling thread gets its CPU. */
   get pollsNow(): boolean {
     return this.polling;
-  }
-
-  private get pollingConfigured(): boolean {
-    return (this.options.workerSpinMicros ?? 0) > 0 || (this.options.callerSpinMicros ?? 0) > 0;
   }
 
   /** Whether close() was called. */
