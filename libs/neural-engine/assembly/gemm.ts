@@ -22,10 +22,16 @@ const NC: i32 = 128;
 const PACK_BYTES: i32 = KC * NC * 4;
 /** Bytes of scratch for staging a partial tile (4 rows of 8 floats). */
 const STAGE_BYTES: i32 = 4 * 8 * 4;
+/**
+ * Bytes of scratch, after the block pack and the stage, where a sequence kernel keeps an operand packed whole for
+ * all its steps (an LSTM's recurrent kernel is the same matrix at every step; packing it once instead of per step
+ * saves the pack of every later step, on every thread). 64K floats: a recurrent kernel of up to 128 units.
+ */
+const WHOLE_PACK_BYTES: i32 = 256 * 1024;
 
 /** Bytes of scratch one concurrent gemm call needs (16-byte aligned). */
 export function gemmScratchBytes(): i32 {
-  return PACK_BYTES + STAGE_BYTES;
+  return PACK_BYTES + STAGE_BYTES + WHOLE_PACK_BYTES;
 }
 
 /** First byte of memory not used by the module's own data: the host's allocator starts at or after it. */
@@ -45,6 +51,49 @@ export function gemm(
   r0: i32, r1: i32,
   accumulate: bool, scratch: usize,
 ): void {
+  gemmPacked(transA, transB, a, b, c, m, k, n, r0, r1, accumulate, scratch, 0);
+}
+
+/**
+ * Bytes op(B) (k×n) takes packed whole: each block of KC steps × NC columns as gemm packs it, columns rounded up to
+ * whole strips of 8.
+ */
+function wholePackBytes(k: i32, n: i32): usize {
+  let strips: usize = 0;
+  for (let j0 = 0; j0 < n; j0 += NC) strips += <usize>((min(NC, n - j0) + 7) >> 3);
+  return strips * (<usize>max(k, 0) << 5);
+}
+
+/**
+ * Where in `scratch` op(B) (k×n) can be packed whole, 0 if it does not fit (the caller then lets gemm pack per call).
+ * Its blocks follow gemm's loop order: column blocks outer, blocks of steps inner.
+ */
+export function packWhole(transB: bool, b: usize, k: i32, n: i32, scratch: usize): usize {
+  if (wholePackBytes(k, n) > <usize>WHOLE_PACK_BYTES) return 0;
+  const whole = scratch + <usize>PACK_BYTES + <usize>STAGE_BYTES;
+  let block = whole;
+  for (let j0 = 0; j0 < n; j0 += NC) {
+    const nc = min(NC, n - j0);
+    for (let p0 = 0; p0 < k; p0 += KC) {
+      const kc = min(KC, k - p0);
+      packB(transB, b, k, n, p0, kc, j0, nc, block);
+      block += <usize>((nc + 7) >> 3) * (<usize>kc << 5);
+    }
+  }
+  return whole;
+}
+
+/**
+ * gemm with op(B) already packed whole by packWhole (`packed` its address), or packing per block when `packed` is 0.
+ * The arithmetic is gemm's either way: the packed values and the order of every sum are the same.
+ */
+export function gemmPacked(
+  transA: bool, transB: bool,
+  a: usize, b: usize, c: usize,
+  m: i32, k: i32, n: i32,
+  r0: i32, r1: i32,
+  accumulate: bool, scratch: usize, packed: usize,
+): void {
   if (r1 <= r0 || n <= 0) return;
   const ldc = <usize>n << 2;
   if (k <= 0) {
@@ -55,13 +104,19 @@ export function gemm(
   // Byte strides of A along rows of op(A) and along the shared dimension.
   const rowStride: usize = transA ? 4 : <usize>k << 2;
   const stepStride: usize = transA ? <usize>m << 2 : 4;
-  const pack = scratch;
   const stage = scratch + <usize>PACK_BYTES;
+  let block = packed;
   for (let j0 = 0; j0 < n; j0 += NC) {
     const nc = min(NC, n - j0);
     for (let p0 = 0; p0 < k; p0 += KC) {
       const kc = min(KC, k - p0);
-      packB(transB, b, k, n, p0, kc, j0, nc, pack);
+      let pack = scratch;
+      if (packed) {
+        pack = block;
+        block += <usize>((nc + 7) >> 3) * (<usize>kc << 5);
+      } else {
+        packB(transB, b, k, n, p0, kc, j0, nc, pack);
+      }
       const overwrite = p0 == 0 && !accumulate;
       const aBlock = a + <usize>p0 * stepStride;
       const stripBytes = <usize>kc << 5;

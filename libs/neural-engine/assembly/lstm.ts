@@ -8,7 +8,7 @@
  */
 
 import { add, ld, mul, put, splat, sub } from './f64-lanes';
-import { gemm } from './gemm';
+import { gemmPacked, packWhole } from './gemm';
 
 const LOG2E: f32 = 1.4426950408889634;
 const LN2_HI: f32 = 0.693359375;
@@ -72,7 +72,8 @@ export function lstmForwardSigmoidTanh(
  * carried. xz is [batch, steps, 4·units] (input projections, bias included), recurrentKernel [units, 4·units]; h and c
  * [batch, units] hold the initial states and receive the last ones; seq [batch, steps, units], when not 0, receives
  * each step's h at the step's position in the loop (Keras' order with goBackwards). z [batch, 4·units] is working
- * memory; `scratch` holds gemmScratchBytes() bytes.
+ * memory; `scratch` holds gemmScratchBytes() bytes, where the recurrent kernel is packed once for every step when it
+ * fits (up to 128 units; see packWhole in gemm.ts).
  *
  * For training, `record` (when not 0) receives what the backward pass needs, per row and step t: [gates (4·units) |
  * cPrev | c | cellOut] (RECORD_WIDTH units), and hPrev [batch, steps, units] the h each step started from.
@@ -88,9 +89,10 @@ export function lstmSequenceSigmoidTanh(
   if (r1 <= r0) return;
   const ub = <usize>units << 2;
   const width = units * 4;
+  const packed = packWhole(false, recurrentKernel, units, width, scratch);
   for (let k = 0; k < steps; k++) {
     const t = goBackwards ? steps - 1 - k : k;
-    gemm(false, false, h, recurrentKernel, z, batch, units, width, r0, r1, false, scratch);
+    gemmPacked(false, false, h, recurrentKernel, z, batch, units, width, r0, r1, false, scratch, packed);
     for (let r = r0; r < r1; r++) {
       const zr = z + <usize>r * 4 * ub;
       const at = <usize>r * <usize>steps + <usize>t;
@@ -134,6 +136,7 @@ export function lstmSequenceBackwardSigmoidTanh(
   const dzWork = work;
   const dcWork = work + <usize>batch * 4 * ub;
   const sequences = (flags & RETURN_SEQUENCES) != 0;
+  const packed = packWhole(true, recurrentKernel, width, units, scratch);
   for (let k = steps - 1; k >= 0; k--) {
     const t = (flags & GO_BACKWARDS) != 0 ? steps - 1 - k : k;
     for (let r = r0; r < r1; r++) {
@@ -149,7 +152,7 @@ export function lstmSequenceBackwardSigmoidTanh(
       memory.copy(dxz + at * 4 * ub, dzr, 4 * ub);
       fromZero(dc + sr, dcWork + sr, units, scratch);
     }
-    gemm(false, true, dzWork, recurrentKernel, dh, batch, width, units, r0, r1, false, scratch);
+    gemmPacked(false, true, dzWork, recurrentKernel, dh, batch, width, units, r0, r1, false, scratch, packed);
     for (let r = r0; r < r1; r++) fromZero(dh + <usize>r * ub, dh + <usize>r * ub, units, scratch);
   }
 }

@@ -65,6 +65,10 @@ describe('WasmBackend.lstmSequence (the whole sequence in one kernel call)', () 
   const bits = (a: FloatArray): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
   const cases = [
     [1, 1, 1], [3, 5, 3], [5, 7, 4], [2, 0, 6], [6, 9, 7], [64, 12, 16],
+    // The recurrent kernel packed whole across several of gemm's blocks: 4·40 columns (two column blocks, forward);
+    // 4·70 steps (two blocks of steps, backward) and 280 columns ending in a partial strip; 130 units, too large to
+    // pack whole (gemm packs per step, as for any other product).
+    [3, 4, 40], [5, 3, 70], [2, 2, 130],
   ] as const;
   for (const [batch, steps, units] of cases) {
     for (const goBackwards of [false, true]) {

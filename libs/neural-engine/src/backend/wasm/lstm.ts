@@ -49,7 +49,7 @@ function checkDims({ batch, steps, units }: SequenceDims): void {
  * An LSTM layer's forward pass over rows [range.start, range.end) of the batch (all by default), every step: xz
  * [batch, steps, 4·units], recurrentKernel [units, 4·units], h and c [batch, units] (initial states in, last out), seq
  * [batch, steps, units] or null, z [batch, 4·units] working memory, `record` (training) or null. `scratch` is this
- * thread's gemm scratch.
+ * thread's gemm scratch (the kernel packs the recurrent kernel into it once, for every step).
  */
 export function lstmSequenceSigmoidTanh(
   ctx: KernelContext, xz: WasmF32, recurrentKernel: WasmF32, h: WasmF32, c: WasmF32, seq: WasmF32 | null, z: WasmF32,
@@ -64,6 +64,7 @@ export function lstmSequenceSigmoidTanh(
   if (seq) check(ctx, 'LSTM sequence', seq, batch * steps * units);
   check(ctx, 'LSTM pre-activations', z, batch * 4 * units);
   if (record) checkRecord(ctx, record, dims);
+  checkScratch(ctx, scratch);
   const [start, end] = span(range, batch, 'LSTM rows');
   ctx.exports.lstmSequenceSigmoidTanh(
     xz.ptr, recurrentKernel.ptr, h.ptr, c.ptr, seq?.ptr ?? 0, z.ptr, record?.steps.ptr ?? 0, record?.hPrev.ptr ?? 0,
@@ -89,11 +90,18 @@ export function lstmSequenceBackwardSigmoidTanh(
   check(ctx, 'LSTM dc', dc, batch * units);
   check(ctx, 'LSTM input projection gradient', dxz, batch * steps * 4 * units);
   check(ctx, 'LSTM backward work', work, batch * 5 * units);
+  checkScratch(ctx, scratch);
   const [start, end] = span(range, batch, 'LSTM rows');
   const flags = (goBackwards ? 1 : 0) | (returnSequences ? 2 : 0);
   ctx.exports.lstmSequenceBackwardSigmoidTanh(
     record.steps.ptr, recurrentKernel.ptr, dOut.ptr, dh.ptr, dc.ptr, dxz.ptr, work.ptr, batch, steps, units, flags, start, end, scratch.ptr,
   );
+}
+
+/** The sequence kernels run gemm in it and keep the packed recurrent kernel there: a whole gemm scratch. */
+function checkScratch(ctx: KernelContext, scratch: WasmF32): void {
+  check(ctx, 'LSTM gemm scratch', scratch, ctx.exports.gemmScratchBytes() / 4);
+  if (scratch.ptr % 16 !== 0) throw new RangeError(`LSTM gemm scratch at byte ${scratch.ptr}: expected a 16-byte aligned offset`);
 }
 
 function checkRecord(ctx: KernelContext, record: RecordBuffers, { batch, steps, units }: SequenceDims): void {
