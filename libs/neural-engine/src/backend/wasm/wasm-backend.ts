@@ -107,6 +107,11 @@ export interface WasmBackendOptions extends SharedMemoryOptions {
    */
   workStealing?: boolean;
   /**
+   * Whether a split op gives each thread a share of its range in proportion to that thread's measured speed on the
+   * same op at its last calls (default true; see pool/split-balance.ts). false splits evenly.
+   */
+  balanceSplits?: boolean;
+  /**
    * Bytes of lasting tensors (weights, gradients, optimizer state) kept in the memory before new ones go to the JS
    * heap (see resident-memory.ts). Default 256 MiB.
    */
@@ -199,6 +204,7 @@ export class WasmBackend extends JsBackend {
         workerSpinMicros: checkThreshold('workerSpinMicros', options.workerSpinMicros ?? WORKER_SPIN_MICROS),
         callerSpinMicros: checkThreshold('callerSpinMicros', options.callerSpinMicros ?? CALLER_SPIN_MICROS),
         steal: options.workStealing ?? true,
+        balance: options.balanceSplits ?? true,
         ...(options.workerTimeoutMs === undefined ? {} : { timeoutMs: checkThreshold('workerTimeoutMs', options.workerTimeoutMs) }),
       });
       this.recorder = new CallRecorder(kernels);

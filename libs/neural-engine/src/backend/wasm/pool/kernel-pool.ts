@@ -6,7 +6,8 @@ import {
   CONTROL_SLOTS, DESCRIPTOR_FLOATS, Descriptor, ERROR_BYTES, MAX_ARGS, POOL_KERNELS, type PoolKernel, Slot, Status, WorkerState,
 } from './pool-protocol.js';
 import { CpuWait, procRunQueueClock } from './cpu-wait.js';
-import { SPLIT_SPECS, partition } from './split-specs.js';
+import { SplitBalance } from './split-balance.js';
+import { SPLIT_SPECS, partition, partitionByShares } from './split-specs.js';
 import { WORKER_SOURCE } from './worker-source.js';
 
 /*
@@ -45,6 +46,11 @@ export interface KernelPoolOptions {
    * every posted part is computed by its worker (tests that must see the workers compute).
    */
   readonly steal?: boolean;
+  /**
+   * Whether each op's next split gives every participant a share in proportion to its measured speed on that op
+   * (default true; see split-balance.ts). Off, every split is even.
+   */
+  readonly balance?: boolean;
 }
 
 /**
@@ -88,11 +94,14 @@ const DEFAULT_TIMEOUT_MS = 30_000;
  * polls for the next CPU_WAIT_HOLD_MS. Polling itself makes the caller wait a little (its own isolate's GC threads
  * need a core too): training W1 and W3 at 2 threads alone on 2 cores with polling always on, 100 ms windows showed a
  * median share of 0.03–0.05 and a 90th percentile of 0.10–0.20; with one other busy process, 10th percentile 0.35,
- * median 0.46. (25 ms windows were too noisy: a 90th percentile of 0.15–0.23 alone.)
+ * median 0.46. (25 ms windows were too noisy: a 90th percentile of 0.15–0.23 alone.) The hold only matters when a
+ * window was high by chance (a burst of V8's background compiling, say): while other work really takes the CPU, the
+ * window after a hold is measured with polling off and is high again. So it is short: with a 1 s hold, one run of W1
+ * at batch 256 alone had polling off for 27 % of its split ops, each then paying a futex wake-up on both sides.
  */
 const CPU_WAIT_WINDOW_MS = 100;
 const CPU_WAIT_SHARE = 0.25;
-const CPU_WAIT_HOLD_MS = 1000;
+const CPU_WAIT_HOLD_MS = 250;
 const decoder = new TextDecoder();
 
 export class KernelPool {
@@ -108,6 +117,7 @@ export class KernelPool {
   private readonly pollingConfigured: boolean;
   /** Whether the two sides may poll now (no polling configured: never). */
   private polling: boolean;
+  private readonly balance: SplitBalance | undefined;
 
   constructor(private readonly options: KernelPoolOptions) {
     const { workers } = options;
@@ -117,6 +127,7 @@ export class KernelPool {
     this.cpuWait = options.cpuWait ?? new CpuWait(procRunQueueClock, CPU_WAIT_WINDOW_MS, CPU_WAIT_SHARE, CPU_WAIT_HOLD_MS);
     this.pollingConfigured = (options.workerSpinMicros ?? 0) > 0 || (options.callerSpinMicros ?? 0) > 0;
     this.polling = this.pollingConfigured;
+    this.balance = options.balance === false ? undefined : new SplitBalance(this.threads);
   }
 
   /** Whether the two sides poll before sleeping now: configured to, and the calling thread gets its CPU. */
@@ -151,12 +162,17 @@ export class KernelPool {
     const end = args[spec.range + 1] ?? 0;
     this.start();
     this.updatePolling();
-    const parts = partition(start, end, this.threads, spec.align);
+    // Ops of the same kernel over the same range length are taken for the same op of the next step.
+    const key = this.balance ? `${name}:${end - start}` : '';
+    const shares = this.balance?.shares(key);
+    // Part p goes to participant p: the caller first, then worker p − 1. An uneven split may leave a part empty.
+    const parts = shares ? partitionByShares(start, end, shares, spec.align) : partition(start, end, this.threads, spec.align);
     const posted: Posted[] = [];
     const inline: [number, number][] = parts.slice(0, 1);
     for (let p = 1; p < parts.length; p++) {
       const index = p - 1;
       const slot = this.slots[index];
+      if (parts[p]![1] <= parts[p]![0]) continue;
       if (slot && this.isReady(slot)) posted.push(this.post(index, slot, name, args, parts[p]!));
       else inline.push(parts[p]!);
     }
@@ -173,11 +189,13 @@ export class KernelPool {
       own[spec.range + 1] = e;
       kernel(...own);
     };
+    const began = performance.now();
     try {
       for (const part of inline) compute(part);
     } catch (e) {
       callerError = e;
     }
+    const ownMs = performance.now() - began;
     // Parts no worker has claimed yet: taken back (and computed, unless the op already failed here).
     const running = posted.filter((p) => {
       if (this.options.steal === false || !claim(p.slot.control, p.request)) return true;
@@ -200,6 +218,11 @@ export class KernelPool {
       throw new Error(`kernel pool: ${name} failed on worker ${first.index} (range [${first.part[0]}, ${first.part[1]})): ${first.message}${more}; the worker was replaced`, { cause: first.detail });
     }
     if (callerError !== undefined) throw callerError;
+    // Speeds are learned only from calls where every participant computed its own part (none absent, none taken back).
+    if (this.balance && inline.length === 1 && running.length === posted.length) {
+      this.balance.record(key, 0, (parts[0]![1] - parts[0]![0]) / spec.align, ownMs);
+      for (const p of running) this.balance.record(key, p.index + 1, (p.part[1] - p.part[0]) / spec.align, p.slot.descriptor[Descriptor.ELAPSED_MS]!);
+    }
   }
 
   /** Terminates the workers (idempotent: a second call returns the first's promise). Later ops run on the caller. */

@@ -43,10 +43,11 @@ export const WorkerState = {
 
 /**
  * The op descriptor, float64 slots (kernel arguments include f64 scalars such as axpy's alpha): the op code, the
- * argument count, the index of the argument the worker replaces with its own gemm scratch (-1: none), then the
- * arguments.
+ * argument count, the index of the argument the worker replaces with its own gemm scratch (-1: none), the
+ * milliseconds the worker's kernel call took (written by the worker before DONE; the caller balances the next split
+ * of the same op with it), then the arguments.
  */
-export const Descriptor = { OP: 0, ARGC: 1, SCRATCH_ARG: 2, ARGS: 3 } as const;
+export const Descriptor = { OP: 0, ARGC: 1, SCRATCH_ARG: 2, ELAPSED_MS: 3, ARGS: 4 } as const;
 export const MAX_ARGS = 16;
 export const DESCRIPTOR_FLOATS = Descriptor.ARGS + MAX_ARGS;
 

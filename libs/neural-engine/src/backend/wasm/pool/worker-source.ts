@@ -63,12 +63,14 @@ for (;;) {
   const scratchArg = desc[${Descriptor.SCRATCH_ARG}];
   if (scratchArg >= 0) args[scratchArg] = scratch;
   let status = ${Status.OK};
+  const began = performance.now();
   try {
     fns[desc[${Descriptor.OP}]](...args);
   } catch (e) {
     status = ${Status.FAILED};
     report(e);
   }
+  desc[${Descriptor.ELAPSED_MS}] = performance.now() - began;
   Atomics.store(ctl, ${Slot.STATUS}, status);
   Atomics.store(ctl, ${Slot.DONE}, seen);
   Atomics.notify(ctl, ${Slot.DONE});
