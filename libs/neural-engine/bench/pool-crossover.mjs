@@ -10,7 +10,7 @@ import { windowGeometry } from '../dist/kernels/window-geometry.js';
 
 // µs of polling before sleeping, worker and caller side: WasmBackend's defaults (the 'two' backend sleeps at once).
 const WORKER_SPIN = 1000;
-const CALLER_SPIN = 200;
+const CALLER_SPIN = 1000;
 const always = { gemmThreshold: 0, windowThreshold: 0, rowThreshold: 0 };
 const split0 = { gemmSplitThreshold: 0, windowSplitThreshold: 0, rowSplitThreshold: 0 };
 const one = WasmBackend.create({ ...always, threads: 1 });

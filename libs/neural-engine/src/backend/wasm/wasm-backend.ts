@@ -136,12 +136,14 @@ const DEFAULT_ROW_SPLIT_THRESHOLD = 2 ** 16;
  * futex hand-off is slow: the notify that wakes a sleeping worker blocks the caller ~33 µs, the worker runs ~75 µs
  * later, and its answer costs as much again; a W1 batch 256 product split in two took ~775 µs against ~670 with both
  * sides polling (halves alone ~650). A worker that polls 1 ms after each part is still awake for the next op of a
- * training step; the caller polls up to 0.2 ms for a worker's part. With one other busy process on the 2 cores,
+ * training step; the caller polls up to 1 ms for a worker's part (it was 0.2 ms until session 8: on W1 at batch 256,
+ * 3–5 % of the caller's waits outlasted 0.2 ms and then paid a wake-up, 0.5–0.8 % outlast 1 ms; over 4 fresh
+ * processes each way its wait per step went from a mean of 161 µs to 134). With one other busy process on the 2 cores,
  * polling without the CPU-wait check made W1 batch 256 at 2 threads 0.70× of one thread (0.95× without polling); with
  * the check, polling turns itself off there.
  */
 const WORKER_SPIN_MICROS = 1000;
-const CALLER_SPIN_MICROS = 200;
+const CALLER_SPIN_MICROS = 1000;
 
 type SplitKind = 'gemm' | 'window' | 'row';
 
