@@ -12,8 +12,8 @@ import { WORKER_SOURCE } from './worker-source.js';
 
 /*
  * A persistent pool of worker_threads over one WebAssembly memory. Each worker instantiates the kernels over the
- * memory once, then sleeps on its control word; `run` cuts one kernel call's range into a part per participant,
- * posts the workers' parts, computes the first part on the calling thread (the pool's last participant) and waits
+ * memory once, then sleeps on its control word; `run` cuts one kernel call's range into a part per participant
+ * (sized by each one's measured speed on the same op, see split-balance.ts), posts the workers' parts, computes the first part on the calling thread (the pool's last participant) and waits
  * for the others. Ops are synchronous for the caller, like the single-threaded kernels.
  *
  * Workers start on the first op (or `ready()`); a worker that is not ready yet, failed to start or was closed does
