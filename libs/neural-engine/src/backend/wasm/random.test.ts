@@ -28,6 +28,19 @@ describe('WasmBackend.keepMask (xoshiro128** in WebAssembly)', () => {
     }
   }
 
+  // Rates outside [0, 1) and NaN (the kernel compares each draw as an integer with ⌈rate·2^53⌉, clamped), and a rate
+  // equal to a draw, which u ≥ rate keeps.
+  for (const rate of [1, 1.5, -0.5, Number.NaN, 'the second draw'] as const) {
+    it(`rate ${rate}: the JS loop's bits`, () => {
+      const [a, b] = [new Rng(11), new Rng(11)];
+      const r = typeof rate === 'number' ? rate : (() => { const c = new Rng(11); c.uniform(); return c.uniform(); })();
+      const expected = js.keepMask([1000], r, 2, a);
+      const actual = wasm.keepMask([1000], r, 2, b);
+      expect(bits(actual.data as Float32Array).equals(bits(expected.data as Float32Array))).toBe(true);
+      if (typeof rate !== 'number') expect(actual.data[1]).toBe(2);
+    });
+  }
+
   it('keeps about 1 - rate of the values', () => {
     const mask = wasm.keepMask([100_000], 0.3, 1 / 0.7, new Rng(5)).data;
     const kept = Array.from(mask).filter((v) => v !== 0).length / mask.length;
