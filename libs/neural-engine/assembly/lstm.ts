@@ -14,10 +14,20 @@ const LOG2E: f32 = 1.4426950408889634;
 const LN2_HI: f32 = 0.693359375;
 const LN2_LO: f32 = -2.12194440e-4;
 
+/**
+ * 1.5·2^23: adding it to a float of magnitude below 2^22 rounds that float to the nearest integer (ties to even, as
+ * f32x4.nearest does) and leaves the integer in the low bits of the sum, so one add gives k both as a float (sum - it)
+ * and as exponent bits, without f32x4.nearest and i32x4.trunc_sat_f32x4_s (a 7-instruction sequence on x64).
+ */
+const ROUNDER: f32 = 12582912.0;
+/** The bits of ROUNDER: the sum's bits minus these are k. */
+const ROUNDER_BITS: i32 = 0x4b400000;
+
 /** expm1 of |x| ≤ 88 by parts: e^x - 1 = 2^k·(q(r) + 1) - 1 with q(r) = e^r - 1 as a polynomial, r = x - k·ln2. */
 // @ts-ignore: decorator
 @inline function expm1x4(x: v128): v128 {
-  const k = f32x4.nearest(f32x4.mul(x, f32x4.splat(LOG2E)));
+  const rounded = f32x4.add(f32x4.mul(x, f32x4.splat(LOG2E)), f32x4.splat(ROUNDER));
+  const k = f32x4.sub(rounded, f32x4.splat(ROUNDER));
   const r = f32x4.sub(f32x4.sub(x, f32x4.mul(k, f32x4.splat(LN2_HI))), f32x4.mul(k, f32x4.splat(LN2_LO)));
   // q(r) = r + r²/2! + … + r⁷/7!, Horner.
   let q = f32x4.splat(1.0 / 5040.0);
@@ -28,15 +38,19 @@ const LN2_LO: f32 = -2.12194440e-4;
   q = f32x4.add(f32x4.mul(q, r), f32x4.splat(0.5));
   q = f32x4.mul(f32x4.add(f32x4.mul(q, r), f32x4.splat(1)), r);
   // 2^k from the exponent bits (k within [-127, 128] after the caller's clamp).
-  const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(k), i32x4.splat(127)), 23);
+  const scale = i32x4.shl(i32x4.add(rounded, i32x4.splat(127 - ROUNDER_BITS)), 23);
   // 2^k·q + (2^k - 1): exact subtraction for k = 0, where the relative precision of expm1 matters.
   return f32x4.add(f32x4.mul(scale, q), f32x4.sub(scale, f32x4.splat(1)));
 }
 
-/** 1 / (1 + e^-x), x clamped to ±87 (beyond it the result is 0 or 1 in f32 anyway, up to a denormal). */
+/**
+ * 1 / (1 + e^-x), x clamped to ±87 (beyond it the result is 0 or 1 in f32 anyway, up to a denormal). The clamps are
+ * pmax/pmin with the value first: one instruction each on x64 (min/max need NaN and signed-zero fix-ups), and a NaN
+ * passes through them as it does through min/max.
+ */
 // @ts-ignore: decorator
 @inline function sigmoidx4(x: v128): v128 {
-  const t = f32x4.min(f32x4.max(f32x4.neg(x), f32x4.splat(-87)), f32x4.splat(87));
+  const t = f32x4.pmin(f32x4.pmax(f32x4.neg(x), f32x4.splat(-87)), f32x4.splat(87));
   // 1 + e^t = expm1(t) + 2.
   return f32x4.div(f32x4.splat(1), f32x4.add(expm1x4(t), f32x4.splat(2)));
 }
@@ -44,7 +58,7 @@ const LN2_LO: f32 = -2.12194440e-4;
 /** tanh(x) = sign(x)·e/(e + 2) with e = expm1(2|x|); |x| clamped to 9 (tanh(9) rounds to 1 in f32). */
 // @ts-ignore: decorator
 @inline function tanhx4(x: v128): v128 {
-  const a = f32x4.min(f32x4.abs(x), f32x4.splat(9));
+  const a = f32x4.pmin(f32x4.abs(x), f32x4.splat(9));
   const e = expm1x4(f32x4.add(a, a));
   const t = f32x4.div(e, f32x4.add(e, f32x4.splat(2)));
   // Copy the sign bit of x onto t (tanh is odd; -0 stays -0).
@@ -62,14 +76,14 @@ export function lstmForwardSigmoidTanh(
   const ub = <usize>units << 2;
   for (let r = r0; r < r1; r++) {
     const sr = <usize>r * ub;
-    cellRow(z + sr * 4, cPrev + sr, gates + sr * 4, c + sr, cellOut + sr, h + sr, units, scratch);
+    cellRow(z + sr * 4, 0, cPrev + sr, gates + sr * 4, c + sr, cellOut + sr, h + sr, units, scratch);
   }
 }
 
 /**
  * An LSTM layer's whole forward pass, for rows [r0, r1) of the batch. For each step t (ascending, or descending with
- * goBackwards): z = h·recurrentKernel (gemm over the same rows), z += xz[:, t], then the step above with c and h
- * carried. xz is [batch, steps, 4·units] (input projections, bias included), recurrentKernel [units, 4·units]; h and c
+ * goBackwards): z = h·recurrentKernel (gemm over the same rows), then the step above on z + xz[:, t] with c and h
+ * carried (the sum is formed as the cell reads z, never stored). xz is [batch, steps, 4·units] (input projections, bias included), recurrentKernel [units, 4·units]; h and c
  * [batch, units] hold the initial states and receive the last ones; seq [batch, steps, units], when not 0, receives
  * each step's h at the step's position in the loop (Keras' order with goBackwards). z [batch, 4·units] is working
  * memory; `scratch` holds gemmScratchBytes() bytes, where the recurrent kernel is packed once for every step when it
@@ -96,18 +110,18 @@ export function lstmSequenceSigmoidTanh(
     for (let r = r0; r < r1; r++) {
       const zr = z + <usize>r * 4 * ub;
       const at = <usize>r * <usize>steps + <usize>t;
-      addInPlace(zr, xz + at * 4 * ub, width, scratch);
+      const xr = xz + at * 4 * ub;
       const sr = <usize>r * ub;
       if (record) {
         const rec = record + at * RECORD_WIDTH * ub;
-        memory.copy(hPrev + at * ub, h + sr, ub);
-        memory.copy(rec + 4 * ub, c + sr, ub);
-        cellRow(zr, rec + 4 * ub, rec, rec + 5 * ub, rec + 6 * ub, h + sr, units, scratch);
-        memory.copy(c + sr, rec + 5 * ub, ub);
+        copyFloats(hPrev + at * ub, h + sr, units, scratch);
+        copyFloats(rec + 4 * ub, c + sr, units, scratch);
+        cellRow(zr, xr, rec + 4 * ub, rec, rec + 5 * ub, rec + 6 * ub, h + sr, units, scratch);
+        copyFloats(c + sr, rec + 5 * ub, units, scratch);
       } else {
-        cellRow(zr, c + sr, 0, c + sr, 0, h + sr, units, scratch);
+        cellRow(zr, xr, c + sr, 0, c + sr, 0, h + sr, units, scratch);
       }
-      if (seq) memory.copy(seq + (<usize>r * <usize>steps + <usize>k) * ub, h + sr, ub);
+      if (seq) copyFloats(seq + (<usize>r * <usize>steps + <usize>k) * ub, h + sr, units, scratch);
     }
   }
 }
@@ -149,7 +163,7 @@ export function lstmSequenceBackwardSigmoidTanh(
       let j = 0;
       for (; j + 2 <= units; j += 2) backwardAt(<usize>j << 2, true, rec, dzr, ub, rec + 4 * ub, rec + 6 * ub, dh + sr, dc + sr, dcWork + sr);
       if (j < units) backwardAt(<usize>j << 2, false, rec, dzr, ub, rec + 4 * ub, rec + 6 * ub, dh + sr, dc + sr, dcWork + sr);
-      memory.copy(dxz + at * 4 * ub, dzr, 4 * ub);
+      copyFloats(dxz + at * 4 * ub, dzr, 4 * units, scratch);
       fromZero(dc + sr, dcWork + sr, units, scratch);
     }
     gemmPacked(false, true, dzWork, recurrentKernel, dh, batch, width, units, r0, r1, false, scratch, packed);
@@ -227,18 +241,28 @@ export function lstmBackwardSigmoidTanh(
 
 /**
  * One row of the step: z [4·units] → gates [4·units] (not stored when 0), c, cellOut (not stored when 0), h [units].
- * c may be cPrev (each group of lanes is read before it is written).
+ * When xr is not 0, z is zr + xr lane by lane (the recurrent product plus the step's input projection, added as the
+ * step-by-step path adds them), read without storing the sum. c may be cPrev (each group of lanes is read before it
+ * is written).
  */
 // @ts-ignore: decorator
-@inline function cellRow(zr: usize, cPrev: usize, gr: usize, c: usize, cellOut: usize, h: usize, units: i32, scratch: usize): void {
+@inline function cellRow(
+  zr: usize, xr: usize, cPrev: usize, gr: usize, c: usize, cellOut: usize, h: usize, units: i32, scratch: usize,
+): void {
   const ub = <usize>units << 2;
   for (let j = 0; j < units; j += 4) {
     const lanes = min(4, units - j);
     const at = <usize>j << 2;
-    const zi = load4(zr + at, lanes, scratch);
-    const zf = load4(zr + ub + at, lanes, scratch);
-    const zg = load4(zr + 2 * ub + at, lanes, scratch);
-    const zo = load4(zr + 3 * ub + at, lanes, scratch);
+    let zi = load4(zr + at, lanes, scratch);
+    let zf = load4(zr + ub + at, lanes, scratch);
+    let zg = load4(zr + 2 * ub + at, lanes, scratch);
+    let zo = load4(zr + 3 * ub + at, lanes, scratch);
+    if (xr) {
+      zi = f32x4.add(zi, load4(xr + at, lanes, scratch));
+      zf = f32x4.add(zf, load4(xr + ub + at, lanes, scratch));
+      zg = f32x4.add(zg, load4(xr + 2 * ub + at, lanes, scratch));
+      zo = f32x4.add(zo, load4(xr + 3 * ub + at, lanes, scratch));
+    }
     const cp = load4(cPrev + at, lanes, scratch);
     const i = sigmoidx4(zi);
     const f = sigmoidx4(zf);
@@ -255,6 +279,16 @@ export function lstmBackwardSigmoidTanh(
     store4(c + at, cn, lanes, scratch);
     if (cellOut) store4(cellOut + at, co, lanes, scratch);
     store4(h + at, f32x4.mul(o, co), lanes, scratch);
+  }
+}
+
+/** target[0..n) = x[0..n) (rows of a few hundred bytes: inline, where memory.copy on shared memory is a call). */
+// @ts-ignore: decorator
+@inline function copyFloats(target: usize, x: usize, n: i32, scratch: usize): void {
+  for (let j = 0; j < n; j += 4) {
+    const lanes = min(4, n - j);
+    const at = <usize>j << 2;
+    store4(target + at, load4(x + at, lanes, scratch), lanes, scratch);
   }
 }
 

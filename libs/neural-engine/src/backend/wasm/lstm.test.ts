@@ -49,6 +49,26 @@ describe('WasmBackend.lstmCell (SIMD sigmoid and tanh)', () => {
     });
   }
 
+  it('NaN stays NaN through the clamps and ±Infinity saturates, as in the JS kernel', () => {
+    const wasm = WasmBackend.create({ threads: 1, rowThreshold: 0, initialBytes: 2 ** 20, maximumBytes: 2 ** 26 });
+    const units = 5;
+    // Each gate block of the one row: NaN, ±Infinity, and two finite values (the unit beyond the 4-lane group too).
+    const block = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 0.5, Number.NaN];
+    const zv = [...block, ...block, ...block, ...block];
+    const cv = [0.25, -0.25, 0.5, 1, -1];
+    const actual = wasm.lstmCell(kinds, wasm.fromValues([1, 4 * units], zv), wasm.fromValues([1, units], cv));
+    const expected = js.lstmCell(kinds, js.fromValues([1, 4 * units], zv), js.fromValues([1, units], cv));
+    for (const t of ['gates', 'c', 'cellOut', 'h'] as const) {
+      const a = actual[t].data;
+      const e = expected[t].data;
+      for (let i = 0; i < a.length; i++) {
+        if (Number.isNaN(e[i]!)) expect(a[i], `${t}[${i}]`).toBeNaN();
+        // σ(-∞): the wasm kernel clamps to -87 and gives ~1.6e-38 where the JS kernel gives 0.
+        else expect(Math.abs(a[i]! - e[i]!), `${t}[${i}] = ${a[i]} against ${e[i]}`).toBeLessThan(1e-6 * Math.abs(e[i]!) + 1e-37);
+      }
+    }
+  });
+
   it('leaves other activation pairs to the JS kernel, bit for bit', () => {
     const wasm = WasmBackend.create({ threads: 1, rowThreshold: 0, initialBytes: 2 ** 20, maximumBytes: 2 ** 26 });
     const other = { gate: 'sigmoid', cell: 'relu' } as const;
