@@ -173,8 +173,28 @@ function packB(transB: bool, b: usize, k: i32, n: i32, p0: i32, kc: i32, j0: i32
           dst += 32;
         }
       }
+    } else if (cols == 8) {
+      // op(B) = Bᵀ with B [n,k]: column j of op(B) is row j of B, contiguous along p. Whole strips go four steps at a
+      // time, as 4x4 blocks transposed in registers; the scalar walk below takes the last steps and partial strips.
+      const src = b + ((<usize>jBase * <usize>k + <usize>p0) << 2);
+      const ldb = <usize>k << 2;
+      let p = 0;
+      for (; p + 4 <= kc; p += 4) {
+        const at = src + (<usize>p << 2);
+        const out = dst + (<usize>p << 5);
+        transpose4(at, ldb, out);
+        transpose4(at + (ldb << 2), ldb, out + 16);
+      }
+      for (let jj = 0; jj < 8; jj++) {
+        const col = dst + (<usize>jj << 2);
+        let from = src + <usize>jj * ldb + (<usize>p << 2);
+        for (let q = p; q < kc; q++) {
+          store<f32>(col + (<usize>q << 5), load<f32>(from));
+          from += 4;
+        }
+      }
     } else {
-      // op(B) = Bᵀ with B [n,k]: column j of op(B) is row j of B, contiguous along p.
+      // A partial strip of Bᵀ: each column in turn, zeros past the last.
       for (let jj = 0; jj < 8; jj++) {
         const col = dst + (<usize>jj << 2);
         if (jj < cols) {
@@ -189,6 +209,27 @@ function packB(transB: bool, b: usize, k: i32, n: i32, p0: i32, kc: i32, j0: i32
       }
     }
   }
+}
+
+/**
+ * Four rows of B (at `src`, `ldb` bytes apart), four floats each, stored transposed as four packed steps of a strip
+ * (32 bytes apart from `out`): step q receives the q-th float of each row.
+ */
+// @ts-ignore: decorator
+@inline
+function transpose4(src: usize, ldb: usize, out: usize): void {
+  const r0 = v128.load(src);
+  const r1 = v128.load(src + ldb);
+  const r2 = v128.load(src + (ldb << 1));
+  const r3 = v128.load(src + ldb * 3);
+  const lo01 = i32x4.shuffle(r0, r1, 0, 4, 1, 5);
+  const hi01 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
+  const lo23 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
+  const hi23 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+  v128.store(out, i32x4.shuffle(lo01, lo23, 0, 1, 4, 5));
+  v128.store(out, i32x4.shuffle(lo01, lo23, 2, 3, 6, 7), 32);
+  v128.store(out, i32x4.shuffle(hi01, hi23, 0, 1, 4, 5), 64);
+  v128.store(out, i32x4.shuffle(hi01, hi23, 2, 3, 6, 7), 96);
 }
 
 /** Writes one row of 8 (or `cols` < 8) results: C = acc, or C = C + acc. */
