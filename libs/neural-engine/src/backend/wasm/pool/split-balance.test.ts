@@ -9,7 +9,7 @@ describe('SplitBalance', () => {
     balance.record('gemm:256', 0, 128, 1.0);
     expect(balance.shares('gemm:256')).toBeUndefined();
     balance.record('gemm:256', 1, 128, 1.0);
-    expect(balance.shares('gemm:256')).toEqual([0.5, 0.5]);
+    expect(Array.from(balance.shares('gemm:256')!)).toEqual([0.5, 0.5]);
     // Another op has its own speeds.
     expect(balance.shares('gemm:784')).toBeUndefined();
   });

@@ -14,8 +14,12 @@ const MAX_SKEW = 2;
 const MIN_MS = 0.02;
 
 export class SplitBalance {
-  /** Per op key, each participant's speed in range units per millisecond (0 until measured). */
-  private readonly speeds = new Map<string, number[]>();
+  /**
+   * Per op key, each participant's speed in range units per millisecond (0 until measured). Float64Arrays: a plain
+   * array filled with 0 changes its elements kind when the first speed lands, and each such change deoptimized the
+   * pool's compiled `run` in a fresh process.
+   */
+  private readonly speeds = new Map<string, Float64Array>();
 
   constructor(private readonly participants: number) {
     if (!Number.isInteger(participants) || participants < 1) throw new RangeError(`SplitBalance participants = ${participants}: expected a positive integer`);
@@ -25,7 +29,7 @@ export class SplitBalance {
    * Each participant's share of the next call of `key` (summing to 1), or undefined while some participant has no
    * measurement of it yet (split evenly then).
    */
-  shares(key: string): number[] | undefined {
+  shares(key: string): Float64Array | undefined {
     const speeds = this.speeds.get(key);
     if (!speeds || speeds.some((s) => s <= 0)) return undefined;
     const mean = speeds.reduce((a, b) => a + b, 0) / speeds.length;
@@ -38,7 +42,7 @@ export class SplitBalance {
   record(key: string, participant: number, units: number, ms: number): void {
     if (!(ms >= MIN_MS) || !(units > 0) || participant < 0 || participant >= this.participants) return;
     let speeds = this.speeds.get(key);
-    if (!speeds) this.speeds.set(key, (speeds = new Array<number>(this.participants).fill(0)));
+    if (!speeds) this.speeds.set(key, (speeds = new Float64Array(this.participants)));
     const speed = units / ms;
     const before = speeds[participant]!;
     speeds[participant] = before > 0 ? before + SMOOTHING * (speed - before) : speed;

@@ -72,17 +72,17 @@ export function partition(start: number, end: number, parts: number, align: numb
  * [start, end) cut into contiguous pieces of whole `align` units, piece p about `shares[p]` of the units (shares sum
  * to 1). A piece may be empty when its share rounds to no unit; the last piece ends at `end`.
  */
-export function partitionByShares(start: number, end: number, shares: readonly number[], align: number): [number, number][] {
+export function partitionByShares(start: number, end: number, shares: ArrayLike<number>, align: number): [number, number][] {
   const units = Math.ceil((end - start) / align);
   const out: [number, number][] = [];
   let at = start;
   let cumulative = 0;
-  shares.forEach((share, p) => {
-    cumulative += share;
+  for (let p = 0; p < shares.length; p++) {
+    cumulative += shares[p]!;
     const next = p === shares.length - 1 ? end : Math.min(end, start + Math.round(units * cumulative) * align);
     const to = Math.max(at, next);
     out.push([at, to]);
     at = to;
-  });
+  }
   return out;
 }
