@@ -180,6 +180,11 @@ export interface Backend {
    * `kernelGrad` when given. Takes x, not its im2col matrix: a backend recomputes that (cheaper than keeping it).
    */
   conv2dBackward(x: Tensor, dy: Tensor, kernel: Tensor, geometry: WindowGeometry, kernelGrad: Tensor | null): Tensor;
+  /**
+   * Only the kernel-gradient half of conv2dBackward, with the same bits: adds dL/dkernel = im2col(x)ᵀ·dy into
+   * `kernelGrad` [kH·kW·channels, filters]. For a layer whose dL/dx nobody needs (the first that learns in a model).
+   */
+  conv2dKernelGradient(x: Tensor, dy: Tensor, geometry: WindowGeometry, kernelGrad: Tensor): void;
   /** Max pooling of x [batch, inH, inW, c] per channel; `argmax` holds, per output, the flat index of its maximum in x. */
   maxPool(x: Tensor, geometry: WindowGeometry): { output: Tensor; argmax: Int32Array };
   /** dL/dx of max pooling: each output gradient goes to its argmax element. */

@@ -335,18 +335,20 @@ export class JsBackend implements Backend {
   }
 
   conv2dBackward(x: Tensor, dy: Tensor, kernel: Tensor, g: WindowGeometry, kernelGrad: Tensor | null): Tensor {
-    const cols = this.im2col(x, g);
-    if (kernelGrad) {
-      const dw = this.matmul(cols, dy, { transposeA: true });
-      this.addInPlace(kernelGrad, dw);
-      this.release(dw);
-    }
-    this.release(cols);
+    if (kernelGrad) this.conv2dKernelGradient(x, dy, g, kernelGrad);
     const dcols = this.matmul(dy, kernel, { transposeB: true });
     const dx = this.zeros([g.batch, g.inH, g.inW, g.channels]);
     this.col2im(dcols, g, dx);
     this.release(dcols);
     return dx;
+  }
+
+  conv2dKernelGradient(x: Tensor, dy: Tensor, g: WindowGeometry, kernelGrad: Tensor): void {
+    const cols = this.im2col(x, g);
+    const dw = this.matmul(cols, dy, { transposeA: true });
+    this.addInPlace(kernelGrad, dw);
+    this.release(dw);
+    this.release(cols);
   }
 
   maxPool(x: Tensor, g: WindowGeometry): { output: Tensor; argmax: Int32Array } {

@@ -57,4 +57,33 @@ describe('Sequential backward', () => {
     expect(Array.from(frozen!.variables[0]!.value.data)).toEqual(before);
     expect(Array.from(last!.variables[0]!.value.data)).not.toEqual(lastBefore);
   });
+
+  // A first convolution skips its dL/dx product and col2im: one group (the backend's conv2dKernelGradient), grouped
+  // (a product per group), and Conv1D (the same layer at rank 1), strided and padded so col2im would have overlaps.
+  // The kernel gradient itself is checked elsewhere (finite differences in layers/convolution/gradients.test.ts, the
+  // naive convolution in wasm-backend-conv.test.ts); here, that skipping dL/dx leaves every weight as it was.
+  for (const [name, input, conv] of [
+    ['Conv2D', [7, 6, 2], { type: 'Conv2D', filters: 4, kernelSize: 3, padding: 'same', activation: 'relu' }],
+    ['grouped Conv2D', [6, 6, 4], { type: 'Conv2D', filters: 6, kernelSize: [3, 2], strides: 2, groups: 2, activation: 'tanh' }],
+    ['Conv1D', [9, 3], { type: 'Conv1D', filters: 5, kernelSize: 3, dilationRate: 2 }],
+  ] as const) {
+    it(`gives a first ${name} the same weight gradients without computing its input gradient`, () => {
+      const rng = new Rng(11);
+      const batch = 5;
+      const size = input.reduce((a, b) => a * b, 1);
+      const x = { shape: [batch, ...input], data: Float32Array.from({ length: batch * size }, () => rng.uniformRange(-1, 1)) };
+      const y = Array.from({ length: batch }, (_, i) => i % 3);
+      const layers = [{ type: 'InputLayer', shape: input }, conv, { type: 'Flatten' }, { type: 'Dense', units: 3, activation: 'softmax' }];
+      const a = model(layers);
+      const spied = a.layers.find((l) => l.learns)!;
+      const backward = vi.spyOn(spied, 'backward');
+      a.trainOnBatch(x, y);
+      expect(backward).not.toHaveBeenCalled();
+      const b = model(layers);
+      const first = b.layers.find((l) => l.learns)!;
+      vi.spyOn(first, 'callBackwardWeightsOnly').mockImplementation((dy) => void first.callBackward(dy));
+      b.trainOnBatch(x, y);
+      expect(b.getWeights().map((w) => Array.from(w))).toEqual(a.getWeights().map((w) => Array.from(w)));
+    });
+  }
 });

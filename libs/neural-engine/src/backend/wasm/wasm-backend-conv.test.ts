@@ -133,12 +133,20 @@ describe('conv2d and conv2dBackward, fused, against the unfused chain and the na
         expectClose(Array.from(grad.data, (v, i) => v - grad0[i]!), dk64, tolerance);
         // Without a kernel gradient (a frozen kernel) only dx is computed.
         expectSameBits(b.conv2dBackward(x, dy, kernel, g, null), dx);
+        // And the kernel gradient alone (a first layer, whose dx nobody needs): the same bits.
+        const gradOnly = b.fromValues([depth, c.filters], grad0);
+        b.conv2dKernelGradient(x, dy, g, gradOnly);
+        expectSameBits(gradOnly, gradChain);
       }
     });
   }
 
   it('says what does not match', () => {
     const g = windowGeometry([1, 4, 4, 2], [3, 3], [1, 1], [1, 1], 'valid');
+    expect(() => wasm.conv2dKernelGradient(wasm.zeros([1, 4, 4, 2]), wasm.zeros([4, 4]), g, wasm.zeros([9, 4])))
+      .toThrow(/conv2dKernelGradient kernel gradient \(9, 4\): expected \[18, filters\]/);
+    expect(() => wasm.conv2dKernelGradient(wasm.zeros([1, 4, 4, 2]), wasm.zeros([4, 5]), g, wasm.zeros([18, 4])))
+      .toThrow(/conv2dKernelGradient output gradient .* holds 20 values; the window geometry needs 16/);
     expect(() => wasm.conv2d(wasm.zeros([1, 4, 4, 3]), wasm.zeros([18, 4]), g)).toThrow(/conv2d input .* holds 48 values; the window geometry needs 32/);
     expect(() => wasm.conv2d(wasm.zeros([1, 4, 4, 2]), wasm.zeros([17, 4]), g)).toThrow(/conv2d kernel \(17, 4\): expected \[18, filters\]/);
     expect(() => wasm.conv2dBackward(wasm.zeros([1, 4, 4, 2]), wasm.zeros([4, 5]), wasm.zeros([18, 4]), g, null))

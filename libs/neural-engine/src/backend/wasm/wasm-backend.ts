@@ -546,9 +546,8 @@ export class WasmBackend extends JsBackend {
   }
 
   /**
-   * The backward pass the same way: im2col recomputed in place of a kept matrix, dL/dkernel = colsᵀ·dy added into
-   * kernelGrad with the axpy kernel (as the unfused addInPlace does, so both paths give the same bits), dcols = dy·kernelᵀ
-   * folded onto dx by col2im.
+   * The backward pass the same way: dL/dkernel by conv2dKernelGradient (im2col recomputed in place of a kept matrix),
+   * then dcols = dy·kernelᵀ folded onto dx by col2im.
    */
   override conv2dBackward(x: Tensor, dy: Tensor, kernel: Tensor, g: WindowGeometry, kernelGrad: Tensor | null): Tensor {
     const { rows, depth, filters } = convDims(x, kernel, g);
@@ -557,26 +556,28 @@ export class WasmBackend extends JsBackend {
     if (kernelGrad && kernelGrad.size !== kernel.size) {
       throw new RangeError(`conv2dBackward kernel gradient holds ${kernelGrad.size} values; the kernel ${kernel.size}`);
     }
+    if (kernelGrad) this.conv2dKernelGradient(x, dy, g, kernelGrad);
     const dx = this.zeros([g.batch, g.inH, g.inW, g.channels]);
-    // cols and dcols share one buffer: cols is dead once dL/dkernel is computed.
-    const [wx, wdy, wk, wdx, wgrad, wcols, wdw] = this.bind(
-      read(x),
-      read(dy),
-      read(kernel),
-      update(dx),
-      kernelGrad ? update(kernelGrad) : 0,
-      rows * depth,
-      kernelGrad ? kernel.size : 0,
-    );
-    if (kernelGrad) {
-      this.compute('window', x.size + wcols.length, (kernels) => kernels.im2col(wx, wcols, g));
-      this.compute('gemm', rows * depth * filters, (kernels) => kernels.gemm(wcols, wdy, wdw, depth, rows, filters, { transposeA: true }));
-      this.compute('row', kernel.size, (kernels) => kernels.axpy(wgrad, 1, wdw));
-    }
-    this.compute('gemm', rows * depth * filters, (kernels) => kernels.gemm(wdy, wk, wcols, rows, filters, depth, { transposeB: true }));
-    this.compute('window', wcols.length + dx.size, (kernels) => kernels.col2im(wcols, wdx, g));
+    const [wdy, wk, wdx, wdcols] = this.bind(read(dy), read(kernel), update(dx), rows * depth);
+    this.compute('gemm', rows * depth * filters, (kernels) => kernels.gemm(wdy, wk, wdcols, rows, filters, depth, { transposeB: true }));
+    this.compute('window', wdcols.length + dx.size, (kernels) => kernels.col2im(wdcols, wdx, g));
     this.unbind();
     return dx;
+  }
+
+  /**
+   * dL/dkernel = im2col(x)ᵀ·dy, added into kernelGrad with the axpy kernel (as the unfused addInPlace does, so both
+   * paths give the same bits).
+   */
+  override conv2dKernelGradient(x: Tensor, dy: Tensor, g: WindowGeometry, kernelGrad: Tensor): void {
+    const { rows, depth, filters } = convDims(x, kernelGrad, g, 'conv2dKernelGradient kernel gradient');
+    if (rows * depth * filters < this.gemmThreshold) return super.conv2dKernelGradient(x, dy, g, kernelGrad);
+    checkSize('conv2dKernelGradient output gradient', dy, rows * filters);
+    const [wx, wdy, wgrad, wcols, wdw] = this.bind(read(x), read(dy), update(kernelGrad), rows * depth, kernelGrad.size);
+    this.compute('window', x.size + wcols.length, (kernels) => kernels.im2col(wx, wcols, g));
+    this.compute('gemm', rows * depth * filters, (kernels) => kernels.gemm(wcols, wdy, wdw, depth, rows, filters, { transposeA: true }));
+    this.compute('row', kernelGrad.size, (kernels) => kernels.axpy(wgrad, 1, wdw));
+    this.unbind();
   }
 
   override maxPool(x: Tensor, g: WindowGeometry): { output: Tensor; argmax: Int32Array } {
@@ -745,12 +746,12 @@ function checkSize(what: string, t: Tensor, expected: number): void {
 }
 
 /** The convolution as a product: [rows, depth]·[depth, filters], rows = batch·outH·outW, depth = kH·kW·channels. */
-function convDims(x: Tensor, kernel: Tensor, g: WindowGeometry): { rows: number; depth: number; filters: number } {
+function convDims(x: Tensor, kernel: Tensor, g: WindowGeometry, kernelName = 'conv2d kernel'): { rows: number; depth: number; filters: number } {
   checkSize('conv2d input', x, g.batch * g.inH * g.inW * g.channels);
   const depth = g.kH * g.kW * g.channels;
   const filters = kernel.shape[kernel.shape.length - 1] ?? 0;
   if (kernel.shape.length !== 2 || kernel.shape[0] !== depth) {
-    throw new RangeError(`conv2d kernel ${formatShape(kernel.shape, false)}: expected [${depth}, filters] (kH·kW·channels rows)`);
+    throw new RangeError(`${kernelName} ${formatShape(kernel.shape, false)}: expected [${depth}, filters] (kH·kW·channels rows)`);
   }
   return { rows: g.batch * g.outH * g.outW, depth, filters };
 }

@@ -33,6 +33,11 @@ export abstract class ConvLayerBase extends Layer {
   /** dL/dx from dL/d(conv output); adds the kernel gradients. */
   protected abstract convolveBackward(dConv: Tensor): Tensor;
 
+  /** Adds the kernel gradients only, for a layer whose dL/dx nobody needs; without an override, the whole backward pass. */
+  protected convolveBackwardWeights(dConv: Tensor): void {
+    this.convolveBackward(dConv);
+  }
+
   /** Applies the activation's shape change (only glu has one) to the convolution's output shape. */
   protected activated(shape: Shape): Shape {
     return this.activation.computeOutputShape ? this.activation.computeOutputShape(shape) : shape;
@@ -60,11 +65,21 @@ export abstract class ConvLayerBase extends Layer {
   }
 
   backward(dy: Tensor): Tensor {
+    return this.convolveBackward(this.preActivationGradient(dy));
+  }
+
+  /** The first layer that learns (see Layer.callBackwardWeightsOnly): no dL/dx, so no input-gradient product or col2im. */
+  protected override backwardWeights(dy: Tensor): void {
+    this.convolveBackwardWeights(this.preActivationGradient(dy));
+  }
+
+  /** dL/d(conv output) from dL/dy through the activation; adds the bias gradient. */
+  private preActivationGradient(dy: Tensor): Tensor {
     const b = this.backend;
     if (!this.lastPre || !this.lastOut) throw new Error(`layer ${this.name}: backward called before a training forward`);
     const dPre = this.activation.gradient(this.lastPre, this.lastOut, dy, b);
     if (this.bias) b.addInPlace(this.bias.grad, b.sumRows(dPre));
-    return this.convolveBackward(dPre);
+    return dPre;
   }
 
   /** Base config plus the output arguments, defaults filled in as Keras's get_config does. */

@@ -9,7 +9,7 @@ import { inputShapeError } from '../layer-errors.js';
 import type { Variable } from '../variable.js';
 import { copyDefined, type kernelArgs, toTuple } from './conv-args.js';
 import { type ConvOutputConfig, ConvLayerBase } from './conv-layer-base.js';
-import { type GroupedConvCache, groupedConvBackward, groupedConvForward } from './grouped-conv.js';
+import { type GroupedConvCache, groupedConvBackward, groupedConvKernelGradient, groupedConvForward } from './grouped-conv.js';
 
 /** The parsed arguments of Conv1D and Conv2D. */
 export type ConvArgs = ConvOutputConfig & {
@@ -105,6 +105,13 @@ export abstract class Conv extends ConvLayerBase {
     const dx = groupedConvBackward(b, dy, this.kernel.value, this.kernel.grad, this.cache, g, this.groups);
     const inShape = this.rank === 1 ? [g.batch, g.inW, g.channels] : [g.batch, g.inH, g.inW, g.channels];
     return b.reshape(dx, inShape);
+  }
+
+  protected override convolveBackwardWeights(dConv: Tensor): void {
+    const g = this.geometry;
+    if (!g || !this.cache) throw new Error(`layer ${this.name}: backward called before a training forward`);
+    const dy = this.backend.reshape(dConv, [g.batch * g.outH * g.outW, this.filters]);
+    groupedConvKernelGradient(this.backend, dy, this.kernel.grad, this.cache, g, this.groups);
   }
 
   getConfig(): LayerConfig {

@@ -65,20 +65,14 @@ export function groupedConvBackward(
 ): Tensor {
   const filters = kernel.shape[kernel.shape.length - 1]!;
   const perGroup = g.channels / groups;
-  const rowsK = g.kH * g.kW * perGroup;
-  const kernelMat = b.reshape(kernel, [rowsK, filters]);
-  const gradMat = kernelGrad ? b.reshape(kernelGrad, [rowsK, filters]) : null;
+  const kernelMat = b.reshape(kernel, [g.kH * g.kW * perGroup, filters]);
+  const gradMat = kernelGrad ? b.reshape(kernelGrad, kernelMat.shape) : null;
   if ('x' in cache) return b.conv2dBackward(cache.x, dy, kernelMat, g, gradMat);
+  if (kernelGrad) groupedConvKernelGradient(b, dy, kernelGrad, cache, g, groups);
   const dx = b.zeros([g.batch, g.inH, g.inW, g.channels]);
   const filtersPerGroup = filters / groups;
   for (let i = 0; i < groups; i++) {
-    const cols = cache.cols[i]!;
     const dyi = columnBlock(b, dy, i * filtersPerGroup, filtersPerGroup);
-    if (gradMat) {
-      const dw = b.matmul(cols, dyi, { transposeA: true });
-      addColumnBlock(gradMat, dw, i * filtersPerGroup);
-      b.release(dw);
-    }
     const w = columnBlock(b, kernelMat, i * filtersPerGroup, filtersPerGroup);
     const dcols = b.matmul(dyi, w, { transposeB: true });
     b.col2im(dcols, g, dx, { start: i * perGroup, count: perGroup });
@@ -87,4 +81,27 @@ export function groupedConvBackward(
     b.release(dcols);
   }
   return dx;
+}
+
+/**
+ * Only the kernel gradient of groupedConvBackward, with the same bits: adds dL/dkernel into `kernelGrad` for dL/dy
+ * [batch·outH·outW, filters], without the dL/dx products (a first layer's input gradient, which nobody needs).
+ */
+export function groupedConvKernelGradient(
+  b: Backend, dy: Tensor, kernelGrad: Tensor, cache: GroupedConvCache, g: WindowGeometry, groups: number,
+): void {
+  const filters = kernelGrad.shape[kernelGrad.shape.length - 1]!;
+  const gradMat = b.reshape(kernelGrad, [g.kH * g.kW * (g.channels / groups), filters]);
+  if ('x' in cache) {
+    b.conv2dKernelGradient(cache.x, dy, g, gradMat);
+    return;
+  }
+  const filtersPerGroup = filters / groups;
+  for (let i = 0; i < groups; i++) {
+    const dyi = columnBlock(b, dy, i * filtersPerGroup, filtersPerGroup);
+    const dw = b.matmul(cache.cols[i]!, dyi, { transposeA: true });
+    addColumnBlock(gradMat, dw, i * filtersPerGroup);
+    b.release(dw);
+    b.release(dyi);
+  }
 }
