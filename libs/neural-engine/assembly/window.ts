@@ -46,10 +46,19 @@ export function im2col(x: usize, cols: usize, g: usize, start: i32, count: i32, 
   const outH = gi(g, G_OUT_H), outW = gi(g, G_OUT_W);
   const width = kH * kW * count;
   const run = <usize>count << 2;
-  for (let r = r0; r < r1; r++) {
-    const ow = r % outW;
-    const oh = (r / outW) % outH;
-    const n = r / (outW * outH);
+  // The output position (n, oh, ow) of row r, divided out once and then counted along: a first convolution's rows
+  // copy only kH·kW floats each, and three integer divisions per row cost about as much as the copy.
+  let ow = r0 % outW;
+  let oh = (r0 / outW) % outH;
+  let n = r0 / (outW * outH);
+  for (let r = r0; r < r1; r++, ow++) {
+    if (ow == outW) {
+      ow = 0;
+      if (++oh == outH) {
+        oh = 0;
+        n++;
+      }
+    }
     let o = cols + ((<usize>r * <usize>width) << 2);
     const iw0 = ow * strideW - padLeft;
     // All channels, no horizontal dilation, window inside the row: the kW taps of a kernel row are kW·channels
