@@ -68,11 +68,11 @@ export function groupedConvBackward(
   const kernelMat = b.reshape(kernel, [g.kH * g.kW * perGroup, filters]);
   const gradMat = kernelGrad ? b.reshape(kernelGrad, kernelMat.shape) : null;
   if ('x' in cache) return b.conv2dBackward(cache.x, dy, kernelMat, g, gradMat);
-  if (kernelGrad) groupedConvKernelGradient(b, dy, kernelGrad, cache, g, groups);
   const dx = b.zeros([g.batch, g.inH, g.inW, g.channels]);
   const filtersPerGroup = filters / groups;
   for (let i = 0; i < groups; i++) {
     const dyi = columnBlock(b, dy, i * filtersPerGroup, filtersPerGroup);
+    if (gradMat) addGroupKernelGradient(b, cache.cols[i]!, dyi, gradMat, i * filtersPerGroup);
     const w = columnBlock(b, kernelMat, i * filtersPerGroup, filtersPerGroup);
     const dcols = b.matmul(dyi, w, { transposeB: true });
     b.col2im(dcols, g, dx, { start: i * perGroup, count: perGroup });
@@ -99,9 +99,14 @@ export function groupedConvKernelGradient(
   const filtersPerGroup = filters / groups;
   for (let i = 0; i < groups; i++) {
     const dyi = columnBlock(b, dy, i * filtersPerGroup, filtersPerGroup);
-    const dw = b.matmul(cache.cols[i]!, dyi, { transposeA: true });
-    addColumnBlock(gradMat, dw, i * filtersPerGroup);
-    b.release(dw);
+    addGroupKernelGradient(b, cache.cols[i]!, dyi, gradMat, i * filtersPerGroup);
     b.release(dyi);
   }
+}
+
+/** One group's dL/dkernel = colsᵀ·dyi, added into its column block of the kernel gradient matrix. */
+function addGroupKernelGradient(b: Backend, cols: Tensor, dyi: Tensor, gradMat: Tensor, firstColumn: number): void {
+  const dw = b.matmul(cols, dyi, { transposeA: true });
+  addColumnBlock(gradMat, dw, firstColumn);
+  b.release(dw);
 }
