@@ -57,7 +57,6 @@ log(`plan: ${options.runs} run(s) × ${workloads.length} workload(s) × ${varian
 log();
 
 const budget = {
-  warmupBatches: options.warmup,
   warmupSeconds: options.warmupSeconds,
   trainBatches: options.maxBatches,
   trainSeconds: options.trainSeconds,

@@ -89,11 +89,11 @@ def infer_step(i):
         out.numpy()
 
 
-def timed_loop(step, warmup_batches, warmup_seconds, batches, seconds):
+def timed_loop(step, warmup_seconds, batches, seconds):
     i = 0
     first = None
     warm_start = time.perf_counter()
-    while i < warmup_batches and (i == 0 or time.perf_counter() - warm_start < warmup_seconds):
+    while i == 0 or time.perf_counter() - warm_start < warmup_seconds:
         t = time.perf_counter()
         step(i)
         i += 1
@@ -117,7 +117,7 @@ def timed_loop(step, warmup_batches, warmup_seconds, batches, seconds):
 def phase(step, mode, batches, seconds):
     mode()
     try:
-        return timed_loop(step, budget["warmupBatches"], budget["warmupSeconds"], batches, seconds)
+        return timed_loop(step, budget["warmupSeconds"], batches, seconds)
     except Exception as error:  # reported like the JavaScript children: the system cannot run this phase
         return {"cannot": str(error).split("\n")[0][:200]}
 

@@ -8,11 +8,11 @@ const now = () => performance.now() / 1000;
  * W2 takes ~45 s per batch) is itself the measurement: a second batch would double the time for no new information,
  * and one-off start-up costs are negligible next to such a batch. `fromWarmup` says when that happened.
  */
-export async function timedLoop(step, batch, { warmupBatches, warmupSeconds, batches, seconds }) {
+export async function timedLoop(step, batch, { warmupSeconds, batches, seconds }) {
   let i = 0;
   let firstBatchSeconds = null;
   const warmStart = now();
-  while (i < warmupBatches && (i === 0 || now() - warmStart < warmupSeconds)) {
+  while (i === 0 || now() - warmStart < warmupSeconds) {
     const t = now();
     await step(i++);
     firstBatchSeconds ??= now() - t;
@@ -45,8 +45,8 @@ export async function measurePhases(spec, { trainStep, inferStep }) {
     }
   };
   const b = spec.budget;
-  const train = await phase(trainStep, { warmupBatches: b.warmupBatches, warmupSeconds: b.warmupSeconds, batches: b.trainBatches, seconds: b.trainSeconds });
-  const infer = await phase(inferStep, { warmupBatches: b.warmupBatches, warmupSeconds: b.warmupSeconds, batches: b.inferBatches, seconds: b.inferSeconds });
+  const train = await phase(trainStep, { warmupSeconds: b.warmupSeconds, batches: b.trainBatches, seconds: b.trainSeconds });
+  const infer = await phase(inferStep, { warmupSeconds: b.warmupSeconds, batches: b.inferBatches, seconds: b.inferSeconds });
   return { train, infer };
 }
 

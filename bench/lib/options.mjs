@@ -10,9 +10,9 @@ export const USAGE = `usage: npm run bench -- [options]
   --train-seconds S      time budget of the timed training window (default 4)
   --infer-seconds S      time budget of the timed inference window (default 2)
   --max-batches N        at most N timed batches per window (default 1000)
-  --warmup N             warm-up batches before each window (default 30, bounded by 2 s)
+  --warmup-seconds S     warm-up before each window: batches for S seconds, at least one (default 2)
   --out PATH             JSON output (default bench/results/latest.json; smoke.json with --smoke)
-  --smoke                self-check: 1 run, batch 4, 1 warm-up, 2 batches, 1 s windows; figures are meaningless
+  --smoke                self-check: 1 run, batch 4, 1 warm-up batch, 2 timed, 1 s windows; figures are meaningless
   --no-gemm              do not run bench/gemm.mjs at the end
   --verbose              pass the children's own output through
   --help`;
@@ -45,7 +45,6 @@ export function parseOptions(argv) {
     trainSeconds: 4,
     inferSeconds: 2,
     maxBatches: 1000,
-    warmup: 30,
     warmupSeconds: 2,
     out: null,
     smoke: false,
@@ -78,7 +77,7 @@ export function parseOptions(argv) {
       case '--train-seconds': o.trainSeconds = number(flag, value(), { min: 0.1 }); break;
       case '--infer-seconds': o.inferSeconds = number(flag, value(), { min: 0.1 }); break;
       case '--max-batches': o.maxBatches = number(flag, value(), { integer: true, min: 1 }); break;
-      case '--warmup': o.warmup = number(flag, value(), { integer: true, min: 0 }); break;
+      case '--warmup-seconds': o.warmupSeconds = number(flag, value(), { min: 0 }); break;
       case '--out': o.out = value(); break;
       case '--smoke': o.smoke = true; break;
       case '--no-gemm': o.gemm = false; break;
@@ -90,8 +89,7 @@ export function parseOptions(argv) {
   if (o.smoke) {
     // Exercises every path (each system, each workload, cannot-train reporting, JSON, table) in well under a minute.
     if (!explicit.has('--runs')) o.runs = 1;
-    o.warmup = 1;
-    o.warmupSeconds = 0.5;
+    o.warmupSeconds = 0;
     o.maxBatches = 2;
     o.trainSeconds = 1;
     o.inferSeconds = 0.5;
