@@ -174,11 +174,15 @@ export function lstmSequenceBackwardSigmoidTanh(
 /** target[0..n) = +0 + x[0..n) in f32 (a -0 becomes +0, as in a tensor made of zeros and added to). */
 // @ts-ignore: decorator
 @inline function fromZero(target: usize, x: usize, n: i32, scratch: usize): void {
-  for (let j = 0; j < n; j += 4) {
-    const lanes = min(4, n - j);
-    const at = <usize>j << 2;
-    store4(target + at, f32x4.add(f32x4.splat(0), load4(x + at, lanes, scratch)), lanes, scratch);
-  }
+  const whole = n & ~3;
+  for (let j = 0; j < whole; j += 4) fromZeroGroup(target, x, j, 4, scratch);
+  if (whole < n) fromZeroGroup(target, x, whole, n - whole, scratch);
+}
+
+// @ts-ignore: decorator
+@inline function fromZeroGroup(target: usize, x: usize, j: i32, lanes: i32, scratch: usize): void {
+  const at = <usize>j << 2;
+  store4(target + at, f32x4.add(f32x4.splat(0), load4(x + at, lanes, scratch)), lanes, scratch);
 }
 
 /**
@@ -232,11 +236,15 @@ export function lstmBackwardSigmoidTanh(
 /** target[0..n) += x[0..n), f32 by f32, four lanes at a time (the last partial group through scratch). */
 // @ts-ignore: decorator
 @inline function addInPlace(target: usize, x: usize, n: i32, scratch: usize): void {
-  for (let j = 0; j < n; j += 4) {
-    const lanes = min(4, n - j);
-    const at = <usize>j << 2;
-    store4(target + at, f32x4.add(load4(target + at, lanes, scratch), load4(x + at, lanes, scratch)), lanes, scratch);
-  }
+  const whole = n & ~3;
+  for (let j = 0; j < whole; j += 4) addGroup(target, x, j, 4, scratch);
+  if (whole < n) addGroup(target, x, whole, n - whole, scratch);
+}
+
+// @ts-ignore: decorator
+@inline function addGroup(target: usize, x: usize, j: i32, lanes: i32, scratch: usize): void {
+  const at = <usize>j << 2;
+  store4(target + at, f32x4.add(load4(target + at, lanes, scratch), load4(x + at, lanes, scratch)), lanes, scratch);
 }
 
 /**
@@ -249,47 +257,63 @@ export function lstmBackwardSigmoidTanh(
 @inline function cellRow(
   zr: usize, xr: usize, cPrev: usize, gr: usize, c: usize, cellOut: usize, h: usize, units: i32, scratch: usize,
 ): void {
+  // Whole groups of four units with the lane count a constant, then the row's last partial group, if any, through
+  // the same operations. With the count a loop variable every load and store was a branch and V8 kept the loop's
+  // values on the stack: 27.6 ns a group of four units against 20.4 split (64 rows × 64 units, 30 rounds).
+  const whole = units & ~3;
+  let j = 0;
+  for (; j < whole; j += 4) cellGroup(zr, xr, cPrev, gr, c, cellOut, h, units, j, 4, scratch);
+  if (j < units) cellGroup(zr, xr, cPrev, gr, c, cellOut, h, units, j, units - j, scratch);
+}
+
+/** cellRow's units [j, j + lanes) (lanes ≤ 4). */
+// @ts-ignore: decorator
+@inline function cellGroup(
+  zr: usize, xr: usize, cPrev: usize, gr: usize, c: usize, cellOut: usize, h: usize, units: i32, j: i32, lanes: i32,
+  scratch: usize,
+): void {
   const ub = <usize>units << 2;
-  for (let j = 0; j < units; j += 4) {
-    const lanes = min(4, units - j);
-    const at = <usize>j << 2;
-    let zi = load4(zr + at, lanes, scratch);
-    let zf = load4(zr + ub + at, lanes, scratch);
-    let zg = load4(zr + 2 * ub + at, lanes, scratch);
-    let zo = load4(zr + 3 * ub + at, lanes, scratch);
-    if (xr) {
-      zi = f32x4.add(zi, load4(xr + at, lanes, scratch));
-      zf = f32x4.add(zf, load4(xr + ub + at, lanes, scratch));
-      zg = f32x4.add(zg, load4(xr + 2 * ub + at, lanes, scratch));
-      zo = f32x4.add(zo, load4(xr + 3 * ub + at, lanes, scratch));
-    }
-    const cp = load4(cPrev + at, lanes, scratch);
-    const i = sigmoidx4(zi);
-    const f = sigmoidx4(zf);
-    const g = tanhx4(zg);
-    const o = sigmoidx4(zo);
-    const cn = f32x4.add(f32x4.mul(f, cp), f32x4.mul(i, g));
-    const co = tanhx4(cn);
-    if (gr) {
-      store4(gr + at, i, lanes, scratch);
-      store4(gr + ub + at, f, lanes, scratch);
-      store4(gr + 2 * ub + at, g, lanes, scratch);
-      store4(gr + 3 * ub + at, o, lanes, scratch);
-    }
-    store4(c + at, cn, lanes, scratch);
-    if (cellOut) store4(cellOut + at, co, lanes, scratch);
-    store4(h + at, f32x4.mul(o, co), lanes, scratch);
+  const at = <usize>j << 2;
+  let zi = load4(zr + at, lanes, scratch);
+  let zf = load4(zr + ub + at, lanes, scratch);
+  let zg = load4(zr + 2 * ub + at, lanes, scratch);
+  let zo = load4(zr + 3 * ub + at, lanes, scratch);
+  if (xr) {
+    zi = f32x4.add(zi, load4(xr + at, lanes, scratch));
+    zf = f32x4.add(zf, load4(xr + ub + at, lanes, scratch));
+    zg = f32x4.add(zg, load4(xr + 2 * ub + at, lanes, scratch));
+    zo = f32x4.add(zo, load4(xr + 3 * ub + at, lanes, scratch));
   }
+  const cp = load4(cPrev + at, lanes, scratch);
+  const i = sigmoidx4(zi);
+  const f = sigmoidx4(zf);
+  const g = tanhx4(zg);
+  const o = sigmoidx4(zo);
+  const cn = f32x4.add(f32x4.mul(f, cp), f32x4.mul(i, g));
+  const co = tanhx4(cn);
+  if (gr) {
+    store4(gr + at, i, lanes, scratch);
+    store4(gr + ub + at, f, lanes, scratch);
+    store4(gr + 2 * ub + at, g, lanes, scratch);
+    store4(gr + 3 * ub + at, o, lanes, scratch);
+  }
+  store4(c + at, cn, lanes, scratch);
+  if (cellOut) store4(cellOut + at, co, lanes, scratch);
+  store4(h + at, f32x4.mul(o, co), lanes, scratch);
 }
 
 /** target[0..n) = x[0..n) (rows of a few hundred bytes: inline, where memory.copy on shared memory is a call). */
 // @ts-ignore: decorator
 @inline function copyFloats(target: usize, x: usize, n: i32, scratch: usize): void {
-  for (let j = 0; j < n; j += 4) {
-    const lanes = min(4, n - j);
-    const at = <usize>j << 2;
-    store4(target + at, load4(x + at, lanes, scratch), lanes, scratch);
-  }
+  const whole = n & ~3;
+  for (let j = 0; j < whole; j += 4) copyGroup(target, x, j, 4, scratch);
+  if (whole < n) copyGroup(target, x, whole, n - whole, scratch);
+}
+
+// @ts-ignore: decorator
+@inline function copyGroup(target: usize, x: usize, j: i32, lanes: i32, scratch: usize): void {
+  const at = <usize>j << 2;
+  store4(target + at, load4(x + at, lanes, scratch), lanes, scratch);
 }
 
 /** Four floats from p, or the first `lanes` of them with zeros after (through scratch, never reading past the end). */
