@@ -34,6 +34,10 @@ const geometries: GeometryCase[] = [
   // Channel runs long enough for memory.copy (≥ 8) and SIMD adds with a scalar tail (9, 13).
   { input: [2, 6, 5, 9], kernel: [3, 3], strides: [1, 1], dilation: [1, 1], padding: 'same' },
   { input: [1, 8, 8, 13], kernel: [2, 2], strides: [2, 2], dilation: [1, 1], padding: 'valid' },
+  // col2im's blocks of sixteen channels summed in registers: exactly one block with padding, and two blocks plus a
+  // remainder (four lanes and a scalar) with strides, dilation and padding.
+  { input: [1, 5, 5, 16], kernel: [3, 3], strides: [1, 1], dilation: [1, 1], padding: 'same' },
+  { input: [2, 6, 7, 37], kernel: [3, 2], strides: [2, 1], dilation: [1, 2], padding: 'same' },
   // The Keras mnist_convnet layers at batch 2: Conv2D 3x3 on 28x28x1, then on 13x13x32.
   { input: [2, 28, 28, 1], kernel: [3, 3], strides: [1, 1], dilation: [1, 1], padding: 'valid' },
   { input: [2, 13, 13, 32], kernel: [3, 3], strides: [1, 1], dilation: [1, 1], padding: 'valid' },
@@ -94,10 +98,12 @@ describe('wasm im2col and col2im', () => {
     for (const b of [x, cols, C, dx]) arena.release(b);
   });
 
-  it('works on a channel slice (grouped convolution) and leaves the other channels alone', () => {
+  it.each([
+    { channels: 12, range: { start: 2, count: 9 } },
+    { channels: 24, range: { start: 3, count: 18 } },
+  ])('works on a channel slice $range of $channels (grouped convolution) and leaves the other channels alone', ({ channels, range }) => {
     const { arena } = kernels;
-    const g = make({ input: [2, 5, 4, 12], kernel: [2, 3], strides: [1, 2], dilation: [1, 1], padding: 'same' });
-    const range = { start: 2, count: 9 };
+    const g = make({ input: [2, 5, 4, channels], kernel: [2, 3], strides: [1, 2], dilation: [1, 1], padding: 'same' });
     const rows = g.batch * g.outH * g.outW;
     const width = g.kH * g.kW * range.count;
     const x = arena.alloc(g.batch * g.inH * g.inW * g.channels);
