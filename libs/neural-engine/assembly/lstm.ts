@@ -174,15 +174,7 @@ export function lstmSequenceBackwardSigmoidTanh(
 /** target[0..n) = +0 + x[0..n) in f32 (a -0 becomes +0, as in a tensor made of zeros and added to). */
 // @ts-ignore: decorator
 @inline function fromZero(target: usize, x: usize, n: i32, scratch: usize): void {
-  const whole = n & ~3;
-  for (let j = 0; j < whole; j += 4) fromZeroGroup(target, x, j, 4, scratch);
-  if (whole < n) fromZeroGroup(target, x, whole, n - whole, scratch);
-}
-
-// @ts-ignore: decorator
-@inline function fromZeroGroup(target: usize, x: usize, j: i32, lanes: i32, scratch: usize): void {
-  const at = <usize>j << 2;
-  store4(target + at, f32x4.add(f32x4.splat(0), load4(x + at, lanes, scratch)), lanes, scratch);
+  rowPass(FROM_ZERO, target, x, n, scratch);
 }
 
 /**
@@ -233,18 +225,10 @@ export function lstmBackwardSigmoidTanh(
   put(dcPrev + at, mul(dc, f), pair);
 }
 
-/** target[0..n) += x[0..n), f32 by f32, four lanes at a time (the last partial group through scratch). */
+/** target[0..n) += x[0..n), f32 by f32. */
 // @ts-ignore: decorator
 @inline function addInPlace(target: usize, x: usize, n: i32, scratch: usize): void {
-  const whole = n & ~3;
-  for (let j = 0; j < whole; j += 4) addGroup(target, x, j, 4, scratch);
-  if (whole < n) addGroup(target, x, whole, n - whole, scratch);
-}
-
-// @ts-ignore: decorator
-@inline function addGroup(target: usize, x: usize, j: i32, lanes: i32, scratch: usize): void {
-  const at = <usize>j << 2;
-  store4(target + at, f32x4.add(load4(target + at, lanes, scratch), load4(x + at, lanes, scratch)), lanes, scratch);
+  rowPass(ADD, target, x, n, scratch);
 }
 
 /**
@@ -305,15 +289,31 @@ export function lstmBackwardSigmoidTanh(
 /** target[0..n) = x[0..n) (rows of a few hundred bytes: inline, where memory.copy on shared memory is a call). */
 // @ts-ignore: decorator
 @inline function copyFloats(target: usize, x: usize, n: i32, scratch: usize): void {
+  rowPass(COPY, target, x, n, scratch);
+}
+
+/** What rowPass makes of each float: target = x, target += x, or target = +0 + x. */
+const COPY = 0;
+const ADD = 1;
+const FROM_ZERO = 2;
+
+/**
+ * target[0..n) = op(target, x), four lanes at a time over the whole groups with the lane count a constant, then the
+ * partial group through scratch (see cellRow for why). `op` is a constant where it is inlined.
+ */
+// @ts-ignore: decorator
+@inline function rowPass(op: i32, target: usize, x: usize, n: i32, scratch: usize): void {
   const whole = n & ~3;
-  for (let j = 0; j < whole; j += 4) copyGroup(target, x, j, 4, scratch);
-  if (whole < n) copyGroup(target, x, whole, n - whole, scratch);
+  for (let j = 0; j < whole; j += 4) groupPass(op, target + (<usize>j << 2), x + (<usize>j << 2), 4, scratch);
+  if (whole < n) groupPass(op, target + (<usize>whole << 2), x + (<usize>whole << 2), n - whole, scratch);
 }
 
 // @ts-ignore: decorator
-@inline function copyGroup(target: usize, x: usize, j: i32, lanes: i32, scratch: usize): void {
-  const at = <usize>j << 2;
-  store4(target + at, load4(x + at, lanes, scratch), lanes, scratch);
+@inline function groupPass(op: i32, target: usize, x: usize, lanes: i32, scratch: usize): void {
+  let v = load4(x, lanes, scratch);
+  if (op == ADD) v = f32x4.add(load4(target, lanes, scratch), v);
+  else if (op == FROM_ZERO) v = f32x4.add(f32x4.splat(0), v);
+  store4(target, v, lanes, scratch);
 }
 
 /** Four floats from p, or the first `lanes` of them with zeros after (through scratch, never reading past the end). */
