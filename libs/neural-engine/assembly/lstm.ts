@@ -29,14 +29,16 @@ const ROUNDER_BITS: i32 = 0x4b400000;
   const rounded = f32x4.add(f32x4.mul(x, f32x4.splat(LOG2E)), f32x4.splat(ROUNDER));
   const k = f32x4.sub(rounded, f32x4.splat(ROUNDER));
   const r = f32x4.sub(f32x4.sub(x, f32x4.mul(k, f32x4.splat(LN2_HI))), f32x4.mul(k, f32x4.splat(LN2_LO)));
-  // q(r) = r + r²/2! + … + r⁷/7!, Horner.
-  let q = f32x4.splat(1.0 / 5040.0);
-  q = f32x4.add(f32x4.mul(q, r), f32x4.splat(1.0 / 720.0));
-  q = f32x4.add(f32x4.mul(q, r), f32x4.splat(1.0 / 120.0));
-  q = f32x4.add(f32x4.mul(q, r), f32x4.splat(1.0 / 24.0));
-  q = f32x4.add(f32x4.mul(q, r), f32x4.splat(1.0 / 6.0));
-  q = f32x4.add(f32x4.mul(q, r), f32x4.splat(0.5));
-  q = f32x4.mul(f32x4.add(f32x4.mul(q, r), f32x4.splat(1)), r);
+  // q(r) = r + r²·s(r), s(r) = 1/2! + r/3! + … + r⁵/7!, by pairs (Estrin): (1/2 + r/6) + r²·(1/24 + r/120) +
+  // r⁴·(1/720 + r/5040). Its chain of dependent operations is 7 long where Horner's is 14: the cell's latency, which
+  // bounds it more than its operation count. Adding r last keeps q's leading term exact.
+  const r2 = f32x4.mul(r, r);
+  const r4 = f32x4.mul(r2, r2);
+  const s01 = f32x4.add(f32x4.mul(r, f32x4.splat(1.0 / 6.0)), f32x4.splat(0.5));
+  const s23 = f32x4.add(f32x4.mul(r, f32x4.splat(1.0 / 120.0)), f32x4.splat(1.0 / 24.0));
+  const s45 = f32x4.add(f32x4.mul(r, f32x4.splat(1.0 / 5040.0)), f32x4.splat(1.0 / 720.0));
+  const s = f32x4.add(f32x4.add(s01, f32x4.mul(r2, s23)), f32x4.mul(r4, s45));
+  const q = f32x4.add(r, f32x4.mul(r2, s));
   // 2^k from the exponent bits (k within [-127, 128] after the caller's clamp).
   const scale = i32x4.shl(i32x4.add(rounded, i32x4.splat(127 - ROUNDER_BITS)), 23);
   // 2^k·q + (2^k - 1): exact subtraction for k = 0, where the relative precision of expm1 matters.
@@ -119,7 +121,7 @@ export function lstmSequenceSigmoidTanh(
         cellRow(zr, xr, rec + 4 * ub, rec, rec + 5 * ub, rec + 6 * ub, h + sr, units, scratch);
         copyFloats(c + sr, rec + 5 * ub, units, scratch);
       } else {
-        cellRow(zr, xr, c + sr, 0, c + sr, 0, h + sr, units, scratch);
+        cellRow(zr, xr, c + sr, zr, c + sr, 0, h + sr, units, scratch);
       }
       if (seq) copyFloats(seq + (<usize>r * <usize>steps + <usize>k) * ub, h + sr, units, scratch);
     }
@@ -232,55 +234,63 @@ export function lstmBackwardSigmoidTanh(
 }
 
 /**
- * One row of the step: z [4·units] → gates [4·units] (not stored when 0), c, cellOut (not stored when 0), h [units].
- * When xr is not 0, z is zr + xr lane by lane (the recurrent product plus the step's input projection, added as the
- * step-by-step path adds them), read without storing the sum. c may be cPrev (each group of lanes is read before it
- * is written).
+ * One row of the step: z [4·units] → gates [4·units] at `gr`, c, cellOut (not stored when 0), h [units]. When xr is not
+ * 0, z is zr + xr lane by lane (the recurrent product plus the step's input projection, added as the step-by-step path
+ * adds them), read without storing the sum. gr may be zr (the sequence's working z, when no record keeps the gates).
+ * c may be cPrev (each group of lanes is read before it is written).
+ *
+ * Two passes: the gates, one activation per loop (sigmoid over the i and f blocks, tanh over c's, sigmoid over o's),
+ * then the state update with its one tanh. With the four gates' activations in one loop body, V8 interleaved five
+ * polynomials in 16 registers and spilled ~45 values a group to the stack.
  */
 // @ts-ignore: decorator
 @inline function cellRow(
   zr: usize, xr: usize, cPrev: usize, gr: usize, c: usize, cellOut: usize, h: usize, units: i32, scratch: usize,
 ): void {
+  const ub = <usize>units << 2;
+  gatePass(SIGMOID, zr, xr, gr, 2 * units, scratch);
+  gatePass(TANH, zr + 2 * ub, xr ? xr + 2 * ub : 0, gr + 2 * ub, units, scratch);
+  gatePass(SIGMOID, zr + 3 * ub, xr ? xr + 3 * ub : 0, gr + 3 * ub, units, scratch);
   // Whole groups of four units with the lane count a constant, then the row's last partial group, if any, through
   // the same operations. With the count a loop variable every load and store was a branch and V8 kept the loop's
   // values on the stack: 27.6 ns a group of four units against 20.4 split (64 rows × 64 units, 30 rounds).
   const whole = units & ~3;
   let j = 0;
-  for (; j < whole; j += 4) cellGroup(zr, xr, cPrev, gr, c, cellOut, h, units, j, 4, scratch);
-  if (j < units) cellGroup(zr, xr, cPrev, gr, c, cellOut, h, units, j, units - j, scratch);
+  for (; j < whole; j += 4) stateGroup(gr, cPrev, c, cellOut, h, ub, <usize>j << 2, 4, scratch);
+  if (j < units) stateGroup(gr, cPrev, c, cellOut, h, ub, <usize>j << 2, units - j, scratch);
 }
 
-/** cellRow's units [j, j + lanes) (lanes ≤ 4). */
+/** gatePass's activations. */
+const SIGMOID = 0;
+const TANH = 1;
+
+/** out[0..n) = activation(z[0..n) (+ x[0..n) when x is not 0)), four lanes at a time (see rowPass). */
 // @ts-ignore: decorator
-@inline function cellGroup(
-  zr: usize, xr: usize, cPrev: usize, gr: usize, c: usize, cellOut: usize, h: usize, units: i32, j: i32, lanes: i32,
-  scratch: usize,
+@inline function gatePass(activation: i32, z: usize, x: usize, out: usize, n: i32, scratch: usize): void {
+  const whole = n & ~3;
+  for (let j = 0; j < whole; j += 4) gateGroup(activation, z, x, out, <usize>j << 2, 4, scratch);
+  if (whole < n) gateGroup(activation, z, x, out, <usize>whole << 2, n - whole, scratch);
+}
+
+// @ts-ignore: decorator
+@inline function gateGroup(activation: i32, z: usize, x: usize, out: usize, at: usize, lanes: i32, scratch: usize): void {
+  let v = load4(z + at, lanes, scratch);
+  if (x) v = f32x4.add(v, load4(x + at, lanes, scratch));
+  store4(out + at, activation == TANH ? tanhx4(v) : sigmoidx4(v), lanes, scratch);
+}
+
+/** cellRow's state update for units [at/4, at/4 + lanes) (lanes ≤ 4) from the gates at gr. */
+// @ts-ignore: decorator
+@inline function stateGroup(
+  gr: usize, cPrev: usize, c: usize, cellOut: usize, h: usize, ub: usize, at: usize, lanes: i32, scratch: usize,
 ): void {
-  const ub = <usize>units << 2;
-  const at = <usize>j << 2;
-  let zi = load4(zr + at, lanes, scratch);
-  let zf = load4(zr + ub + at, lanes, scratch);
-  let zg = load4(zr + 2 * ub + at, lanes, scratch);
-  let zo = load4(zr + 3 * ub + at, lanes, scratch);
-  if (xr) {
-    zi = f32x4.add(zi, load4(xr + at, lanes, scratch));
-    zf = f32x4.add(zf, load4(xr + ub + at, lanes, scratch));
-    zg = f32x4.add(zg, load4(xr + 2 * ub + at, lanes, scratch));
-    zo = f32x4.add(zo, load4(xr + 3 * ub + at, lanes, scratch));
-  }
+  const i = load4(gr + at, lanes, scratch);
+  const f = load4(gr + ub + at, lanes, scratch);
+  const g = load4(gr + 2 * ub + at, lanes, scratch);
+  const o = load4(gr + 3 * ub + at, lanes, scratch);
   const cp = load4(cPrev + at, lanes, scratch);
-  const i = sigmoidx4(zi);
-  const f = sigmoidx4(zf);
-  const g = tanhx4(zg);
-  const o = sigmoidx4(zo);
   const cn = f32x4.add(f32x4.mul(f, cp), f32x4.mul(i, g));
   const co = tanhx4(cn);
-  if (gr) {
-    store4(gr + at, i, lanes, scratch);
-    store4(gr + ub + at, f, lanes, scratch);
-    store4(gr + 2 * ub + at, g, lanes, scratch);
-    store4(gr + 3 * ub + at, o, lanes, scratch);
-  }
   store4(c + at, cn, lanes, scratch);
   if (cellOut) store4(cellOut + at, co, lanes, scratch);
   store4(h + at, f32x4.mul(o, co), lanes, scratch);
