@@ -32,6 +32,7 @@ const { buildWasm } = await import(pathToFileURL(path.join(root, 'scripts', 'bui
 await buildWasm();
 const { matmulNN, matmulTN, matmulNT } = await import(pathToFileURL(path.join(dist, 'kernels', 'matmul.js')).href);
 const { WasmKernels } = await import(pathToFileURL(path.join(dist, 'backend', 'wasm', 'wasm-kernels.js')).href);
+const { measureSimdCeiling } = await import(pathToFileURL(path.join(root, 'bench', 'lib', 'simd-ceiling.mjs')).href);
 
 const tf = await import('@tensorflow/tfjs');
 const tfWasm = await import('@tensorflow/tfjs-backend-wasm');
@@ -141,6 +142,8 @@ function setup([, , form, m, k, n], seed) {
 
 const systems = ['wasm', 'js', 'tfjs-wasm'];
 const rates = shapes.map(() => Object.fromEntries(systems.map((s) => [s, []])));
+// The machine's f32x4 multiply-and-add ceiling, once a run, among the shapes' measurements.
+const ceilings = [];
 const disagreements = [];
 
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
@@ -162,6 +165,7 @@ for (let run = 0; run < RUNS; run++) {
     }
     s.dispose();
   }
+  ceilings.push(measureSimdCeiling({ runs: 1, minMs: MIN_MS }).median);
   process.stdout.write(`run ${run + 1}/${RUNS} done\r`);
 }
 process.stdout.write('\n');
@@ -190,5 +194,8 @@ console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
 for (const row of rows) console.log(line(row));
 const wasmMedians = rates.map((r) => median(r.wasm));
 console.log(`Kiln wasm medians: lowest ${fmt(Math.min(...wasmMedians))}, highest ${fmt(Math.max(...wasmMedians))} GFLOP/s over ${shapes.length} shapes`);
+const ceiling = median(ceilings);
+console.log(`f32x4 multiply-and-add ceiling of one thread (registers only, no FMA; bench/lib/simd-ceiling.mjs): ${cell(ceilings)} GFLOP/s;`);
+console.log(`  Kiln's highest median is ${((100 * Math.max(...wasmMedians)) / ceiling).toFixed(0)} % of it`);
 console.log(`load average at end: ${readFileSync('/proc/loadavg', 'utf8').trim()}`);
 if (disagreements.length) console.log(`WARNING: results disagree beyond 1e-4:\n  ${disagreements.join('\n  ')}`);
