@@ -65,7 +65,6 @@ export class BatchNormalization extends Layer {
   /** Parameter slot of each element of one sample. */
   private param!: Int32Array;
   private features = 0;
-  private groupCache: Int32Array | null = null;
   private cache: BatchNormCache | null = null;
 
   constructor(config: Omit<BatchNormalizationConfig, 'type'> = {}) {
@@ -92,7 +91,6 @@ export class BatchNormalization extends Layer {
     const shape = keptDims(inputShape, axes);
     this.param = keptIndex(inputShape, axes);
     this.features = shapeSize(shape);
-    this.groupCache = null;
     // Keras order: gamma, beta, moving_mean, moving_variance.
     this.gamma = c.scale === false ? null : this.addWeight('gamma', shape, {
       initializer: getInitializer(c.gammaInitializer ?? 'ones'),
@@ -111,15 +109,6 @@ export class BatchNormalization extends Layer {
     });
   }
 
-  /** Group (= feature) of every element of a batch of `size` elements. */
-  private groups(size: number): Int32Array {
-    if (this.groupCache?.length !== size) {
-      const n = this.param.length;
-      this.groupCache = Int32Array.from({ length: size }, (_, i) => this.param[i % n]!);
-    }
-    return this.groupCache;
-  }
-
   /** Per-element weights from the input mask (Keras broadcasts a mask of rank one less than x over the last axis). */
   private maskWeights(x: Tensor): Float64Array | null {
     const mask = this.inputMask;
@@ -132,7 +121,8 @@ export class BatchNormalization extends Layer {
   }
 
   forward(x: Tensor, training: boolean): Tensor {
-    const group = this.groups(x.size);
+    // Each element's group is its feature, shared by every sample.
+    const layout = { sampleGroup: this.param, perSample: 0 };
     // Keras: a frozen BatchNormalization runs in inference mode even while the model trains.
     const fromInput = training && this.trainable;
     let mean: ArrayLike<number> = this.movingMean.value.data;
@@ -140,7 +130,7 @@ export class BatchNormalization extends Layer {
     let stats: BackwardStatistics = { fromInput: false, groups: this.features, weights: null, denom: null };
     if (fromInput) {
       const weights = this.maskWeights(x);
-      const m = groupMoments(x.data, group, this.features, weights, weights ? MASKED_MOMENTS_EPSILON : 0);
+      const m = groupMoments(x.data, layout, this.features, weights, weights ? MASKED_MOMENTS_EPSILON : 0);
       mean = m.mean;
       variance = m.variance;
       stats = { fromInput: true, groups: this.features, weights, denom: m.denom };
@@ -153,7 +143,7 @@ export class BatchNormalization extends Layer {
       }
     }
     const pass: NormalizationPass = {
-      group,
+      layout,
       param: this.param,
       // Copies: the moving statistics may change (a later training call) before backward.
       mean: Float64Array.from(mean),

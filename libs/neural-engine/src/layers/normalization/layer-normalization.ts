@@ -51,7 +51,6 @@ export class LayerNormalization extends Layer {
   /** Statistic group of each element of one sample, and the number of groups per sample. */
   private sampleGroup!: Int32Array;
   private groupsPerSample = 0;
-  private groupCache: Int32Array | null = null;
   private cache: { x: Tensor; pass: NormalizationPass; groups: number; denom: Float64Array } | null = null;
 
   constructor(config: Omit<LayerNormalizationConfig, 'type'> = {}) {
@@ -80,7 +79,6 @@ export class LayerNormalization extends Layer {
     const others = inputShape.map((_, k) => k).filter((k) => !axes.includes(k));
     this.sampleGroup = keptIndex(inputShape, others);
     this.groupsPerSample = shapeSize(keptDims(inputShape, others));
-    this.groupCache = null;
     this.gamma = c.scale === false && !this.rmsScaling ? null : this.addWeight('gamma', shape, {
       initializer: getInitializer(c.gammaInitializer ?? 'ones'),
       regularizer: c.gammaRegularizer ? getRegularizer(c.gammaRegularizer) : null,
@@ -93,22 +91,13 @@ export class LayerNormalization extends Layer {
     });
   }
 
-  /** Statistic group of every element of a batch of `size` elements: (sample, position outside the axes). */
-  private groups(size: number): Int32Array {
-    if (this.groupCache?.length !== size) {
-      const n = this.sampleGroup.length;
-      const per = this.groupsPerSample;
-      this.groupCache = Int32Array.from({ length: size }, (_, i) => Math.floor(i / n) * per + this.sampleGroup[i % n]!);
-    }
-    return this.groupCache;
-  }
-
   forward(x: Tensor, _training: boolean): Tensor {
-    const group = this.groups(x.size);
+    // Each sample has its own groups: (sample, position outside the axes).
+    const layout = { sampleGroup: this.sampleGroup, perSample: this.groupsPerSample };
     const groups = x.size === 0 ? 0 : (x.size / this.sampleGroup.length) * this.groupsPerSample;
-    const m = groupMoments(x.data, group, groups, null);
+    const m = groupMoments(x.data, layout, groups, null);
     const pass: NormalizationPass = {
-      group,
+      layout,
       param: this.param,
       mean: m.mean,
       inv: inverseStd(m.variance, this.epsilon),
