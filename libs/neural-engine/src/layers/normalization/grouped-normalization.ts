@@ -67,7 +67,10 @@ function addWeightedSums(x: FloatArray, layout: GroupLayout, weights: ArrayLike<
     const w = weights ? weights[i]! : 1;
     sum[g]! += w * x[i]!;
     denom[g]! += w;
-    if (++at === n) [at, base] = [0, base + perSample];
+    if (++at === n) {
+      at = 0;
+      base += perSample;
+    }
   }
 }
 
@@ -80,7 +83,10 @@ function addWeightedSquares(x: FloatArray, layout: GroupLayout, weights: ArrayLi
     const w = weights ? weights[i]! : 1;
     const d = x[i]! - mean[g]!;
     variance[g]! += w * d * d;
-    if (++at === n) [at, base] = [0, base + perSample];
+    if (++at === n) {
+      at = 0;
+      base += perSample;
+    }
   }
 }
 
@@ -121,7 +127,10 @@ export function normalizeForward(x: FloatArray, out: FloatArray, p: Normalizatio
     const g = base + sampleGroup[at]!;
     const slot = param[at]!;
     out[i] = (x[i]! - mean[g]!) * inv[g]! * gamma[slot]! + beta[slot]!;
-    if (++at === n) [at, base] = [0, base + perSample];
+    if (++at === n) {
+      at = 0;
+      base += perSample;
+    }
   }
 }
 
@@ -185,7 +194,10 @@ function addParameterGradients(
     const g = base + sampleGroup[at]!;
     gammaSums[slot]! += dy[i]! * (x[i]! - shift[g]!) * inv[g]!;
     betaSums[slot]! += dy[i]!;
-    if (++at === n) [at, base] = [0, base + perSample];
+    if (++at === n) {
+      at = 0;
+      base += perSample;
+    }
   }
 }
 
@@ -195,7 +207,10 @@ function inputGradientFixed(dy: FloatArray, dx: FloatArray, p: NormalizationPass
   const n = param.length;
   for (let i = 0, at = 0, base = 0; i < dy.length; i++) {
     dx[i] = dy[i]! * scale[param[at]!]! * inv[base + sampleGroup[at]!]!;
-    if (++at === n) [at, base] = [0, base + perSample];
+    if (++at === n) {
+      at = 0;
+      base += perSample;
+    }
   }
 }
 
@@ -213,7 +228,10 @@ function addGradientSums(
     sumU[g]! += u;
     sumUO[g]! += u * (x[i]! - shift[g]!);
     sumWD[g]! += (weights ? weights[i]! : 1) * (x[i]! - mean[g]!);
-    if (++at === n) [at, base] = [0, base + perSample];
+    if (++at === n) {
+      at = 0;
+      base += perSample;
+    }
   }
 }
 
@@ -229,6 +247,9 @@ function inputGradientThroughStatistics(
     const w = weights ? weights[i]! : 1;
     const nG = denom[g]!;
     dx[i] = dy[i]! * scale[param[at]!]! * inv[g]! + (dVar[g]! * 2 * w * (x[i]! - mean[g]!)) / nG + (dMean[g]! * w) / nG;
-    if (++at === n) [at, base] = [0, base + perSample];
+    if (++at === n) {
+      at = 0;
+      base += perSample;
+    }
   }
 }
